@@ -1,0 +1,46 @@
+# Lec4 autoencoder — course kit. Every target installs what is missing first (npm ci).
+# `make grade` and `make test` are all a newcomer needs.
+.PHONY: grade test train watch bench release batch stubs fixtures typecheck clean
+
+DEPS := node_modules/.package-lock.json
+TSX := node_modules/.bin/tsx
+STEP ?=
+LANG_OPT := $(if $(GRADE_LANG),--lang $(GRADE_LANG),)
+
+$(DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(DEPS)
+
+grade: $(DEPS)
+	@$(TSX) grader/cli.ts grade $(if $(STEP),--step $(STEP),) $(LANG_OPT) $(ARGS)
+
+test: $(DEPS)
+	node_modules/.bin/vitest run
+
+train: $(DEPS)
+	@$(TSX) lib/train-cli.ts $(if $(SOLUTION),--solution,) $(ARGS)
+
+watch: $(DEPS)
+	@$(TSX) grader/cli.ts watch $(LANG_OPT) $(ARGS)
+
+bench: $(DEPS)
+	@$(TSX) bench/run.ts $(ARGS)
+
+release: $(DEPS)
+	@$(TSX) tools/release.ts $(ARGS)
+
+batch: $(DEPS)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make batch SUBMISSIONS=DIR [OUT=DIR] [JOBS=N]"; exit 2; }
+	@$(TSX) grader/cli.ts batch --submissions "$(SUBMISSIONS)" --out "$(or $(OUT),out/batch)" $(if $(JOBS),--jobs $(JOBS),) $(ARGS)
+
+stubs: $(DEPS)
+	@$(TSX) tools/make-stubs.ts
+
+fixtures: $(DEPS)
+	@$(TSX) tools/make-fixtures.ts
+
+typecheck: $(DEPS)
+	node_modules/.bin/tsc --noEmit -p .
+
+clean:
+	rm -rf out dist data/cache .grader-cache

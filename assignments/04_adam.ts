@@ -1,0 +1,32 @@
+// ────────────────────────────────────────────────────────────────────────────
+// このファイルは solutions/ から自動生成されました (tools/make-stubs.ts)。
+// TODO の部分を実装してください。関数名・引数・戻り値の形は変えないこと。
+// Generated from solutions/ by tools/make-stubs.ts. Fill in the TODOs; keep the
+// function names, parameters and return shapes.
+// ────────────────────────────────────────────────────────────────────────────
+// 04 adam によるパラメータの更新 / Adam with bias correction
+import { Matrix } from '../lib/matrix.ts';
+import { LECTURE_ADAM, type AdamHyper, type AdamState, type Grads, type Params } from '../lib/model.ts';
+
+/**
+ * m と v の初期値は 0 / m and v start at zero (same shapes as W0 and W1).
+ */
+export function adamInit(params: Params): AdamState {
+  // TODO: 上の式を実装してください / implement the formula above
+  throw new Error('04_adam: adamInit() は未実装 / not implemented');
+}
+
+/**
+ * adam の 1 ステップ (演算はすべて成分ごと / every operation elementwise), t = 1, 2, … は更新回数:
+ *   m ← β1 m + (1 − β1) ∂E/∂W
+ *   v ← β2 v + (1 − β2) ∂E/∂W ⊙ ∂E/∂W
+ *   m̂ ← m / (1 − β1ᵗ),   v̂ ← v / (1 − β2ᵗ)
+ *   W ← W − α m̂ / (√v̂ + ε)
+ * W0 と W1 のそれぞれに適用し、新しい params と state を返す / apply to W0 and W1, return new values.
+ */
+export function adamStep(
+  params: Params, grads: Grads, state: AdamState, t: number, hp: AdamHyper = LECTURE_ADAM,
+): { params: Params; state: AdamState } {
+  // TODO: 上の式を実装してください / implement the formula above
+  throw new Error('04_adam: adamStep() は未実装 / not implemented');
+}

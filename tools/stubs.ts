@@ -1,0 +1,73 @@
+// tools/stubs.ts — turns a reference solution into the student's stub (nbgrader style).
+// Every `// BEGIN SOLUTION` … `// END SOLUTION` block becomes a TODO and a `throw` that names
+// the step and the function, so an untouched stub fails loudly and the grader can say which
+// function is still missing. The formula stays in the doc comment above each function.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SOLUTION_BEGIN = '// BEGIN SOLUTION';
+export const SOLUTION_END = '// END SOLUTION';
+/** Marks code that students must not see; the grader says "not implemented" when it is hit. */
+export const NOT_IMPLEMENTED = '未実装 / not implemented';
+
+export const STUB_HEADER = [
+  '// ────────────────────────────────────────────────────────────────────────────',
+  '// このファイルは solutions/ から自動生成されました (tools/make-stubs.ts)。',
+  '// TODO の部分を実装してください。関数名・引数・戻り値の形は変えないこと。',
+  '// Generated from solutions/ by tools/make-stubs.ts. Fill in the TODOs; keep the',
+  '// function names, parameters and return shapes.',
+  '// ────────────────────────────────────────────────────────────────────────────',
+];
+
+/** The stub for one solution file; throws when the markers are unbalanced. */
+export function makeStub(source: string, fileName: string): string {
+  const step = fileName.replace(/\.ts$/, '');
+  const lines = source.split('\n');
+  const out: string[] = [...STUB_HEADER];
+  let inBlock = false;
+  let currentFn = '?';
+  lines.forEach((line, i) => {
+    const fn = /^\s*export function (\w+)/.exec(line);
+    if (fn) currentFn = fn[1];
+    const trimmed = line.trim();
+    if (trimmed === SOLUTION_BEGIN) {
+      if (inBlock) throw new Error(`${fileName}:${i + 1}: ${SOLUTION_BEGIN} inside another block`);
+      inBlock = true;
+      const indent = line.slice(0, line.indexOf('//'));
+      out.push(`${indent}// TODO: 上の式を実装してください / implement the formula above`);
+      out.push(`${indent}throw new Error('${step}: ${currentFn}() は${NOT_IMPLEMENTED}');`);
+      return;
+    }
+    if (trimmed === SOLUTION_END) {
+      if (!inBlock) throw new Error(`${fileName}:${i + 1}: ${SOLUTION_END} without ${SOLUTION_BEGIN}`);
+      inBlock = false;
+      return;
+    }
+    if (!inBlock) out.push(line);
+  });
+  if (inBlock) throw new Error(`${fileName}: ${SOLUTION_BEGIN} is never closed`);
+  return out.join('\n');
+}
+
+/** Lines that sit inside solution blocks (the release test greps the zip for them). */
+export function solutionLines(source: string): string[] {
+  const found: string[] = [];
+  let inBlock = false;
+  for (const line of source.split('\n')) {
+    const t = line.trim();
+    if (t === SOLUTION_BEGIN) inBlock = true;
+    else if (t === SOLUTION_END) inBlock = false;
+    else if (inBlock && t !== '' && !t.startsWith('//')) found.push(t);
+  }
+  return found;
+}
+
+export const STEP_FILES = [
+  '01_forward.ts', '02_backward.ts', '03_sgd.ts', '04_adam.ts', '05_denoising.ts',
+] as const;
+
+/** Every stub, keyed by file name, generated from a solutions folder. */
+export function stubsFrom(solutionsDir: string): Map<string, string> {
+  const names = readdirSync(solutionsDir).filter(f => f.endsWith('.ts')).sort();
+  return new Map(names.map(f => [f, makeStub(readFileSync(join(solutionsDir, f), 'utf8'), f)]));
+}
