@@ -1,0 +1,113 @@
+// grader/checks/common.ts — what every check does: build seeded cases, run them in the
+// sandbox, compare with the oracle, and on a mismatch look for the fault variant that
+// produced the same output.
+import { Matrix } from '../../lib/matrix.ts';
+import type { Params } from '../../lib/model.ts';
+import { Rng } from '../../lib/random.ts';
+import type { MnistSplit } from '../../lib/mnist.ts';
+import { compareValue, TIGHT, type Tolerance } from '../compare.ts';
+import type { Call, Oracle } from '../oracle.ts';
+import type { Outcome, StudentRunner } from '../student.ts';
+import { msg, type FaultMatch, type Msg, type RubricEntry } from '../types.ts';
+
+export interface Finding { message: Msg; fault?: FaultMatch; error?: boolean }
+
+export interface CheckContext {
+  entry: RubricEntry;
+  rng: Rng;
+  oracle: Oracle;
+  student: StudentRunner;
+  findings: Finding[];
+  /** Making fixtures: ask every variant for every call, so diagnosis works offline. */
+  recordVariants: boolean;
+  mnist(): Promise<MnistSplit>;
+}
+
+export type CheckFn = (ctx: CheckContext) => Promise<void>;
+
+// ── seeded inputs ─────────────────────────────────────────────────────────────────────────
+export function uniformMatrix(rng: Rng, rows: number, cols: number, lo = -1, hi = 1): Matrix {
+  const m = new Matrix(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = lo + (hi - lo) * rng.uniform();
+  return m;
+}
+
+/** Weights big enough that f(A1) leaves sigmoid's linear part (so f' mistakes show). */
+export function randomParams(rng: Rng, d: number, q: number, std = 0.8): Params {
+  return { W0: Matrix.randn(q, d + 1, rng, std), W1: Matrix.randn(d, q + 1, rng, std) };
+}
+
+/** Pixel-like data in (0.02, 0.98): valid for cross entropy. */
+export const pixels = (rng: Rng, d: number, n: number) => uniformMatrix(rng, d, n, 0.02, 0.98);
+
+export const caseLabel = (parts: Record<string, unknown>): string =>
+  Object.entries(parts).map(([k, v]) => `${k}=${v}`).join(', ');
+
+// ── running and comparing ─────────────────────────────────────────────────────────────────
+function withLabel(label: string, m: Msg): Msg {
+  return label ? msg(`[${label}] ${m.ja}`, `[${label}] ${m.en}`) : m;
+}
+
+/** Run the student's call; a failure to run becomes an error finding. */
+export async function run(ctx: CheckContext, call: Call, label = ''): Promise<Outcome> {
+  const out = await ctx.student.call(ctx.entry.step, call);
+  if (!out.ok) {
+    // The same reason for every case (a missing function, a hang) is said once, without a case label.
+    const again = ctx.findings.filter(f => f.error && f.message.en.endsWith(out.explain.en));
+    if (again.length === 0) ctx.findings.push({ message: withLabel(label, out.explain), error: true });
+    else for (const f of again) f.message = out.explain;
+  }
+  return out;
+}
+
+export interface SameOptions { only?: readonly string[]; tol?: Tolerance; name?: string }
+
+/** The student's result must equal the reference's; returns the student's value when it ran. */
+export async function same(ctx: CheckContext, call: Call, label = '', opts: SameOptions = {}): Promise<unknown> {
+  const [out, expected] = await Promise.all([run(ctx, call, label), ctx.oracle.reference(call)]);
+  if (ctx.recordVariants) await variantsOf(ctx, call);
+  if (!out.ok) return undefined;
+  const diffs = compareValue(opts.name ?? call.fn, expected, out.value, opts.tol ?? TIGHT, opts.only);
+  if (diffs.length > 0) {
+    const fault = await diagnose(ctx, call, out.value, opts);
+    ctx.findings.push({ message: withLabel(label, joinMsgs(diffs)), fault });
+  }
+  return out.value;
+}
+
+async function variantsOf(ctx: CheckContext, call: Call): Promise<void> {
+  for (const f of ctx.oracle.faults()) if (f.module === call.module && f.detect === 'output') await ctx.oracle.variant(f.id, call);
+}
+
+/** The first fault variant whose output equals the student's; no match, no guess. */
+export async function diagnose(ctx: CheckContext, call: Call, got: unknown, opts: SameOptions = {}): Promise<FaultMatch | undefined> {
+  for (const f of ctx.oracle.faults()) {
+    if (f.module !== call.module || f.detect !== 'output') continue;
+    const v = await ctx.oracle.variant(f.id, call);
+    if (v === undefined) continue;
+    if (compareValue('', v, got, opts.tol ?? TIGHT, opts.only).length === 0) return { id: f.id, title: f.title, hint: f.hint };
+  }
+  return undefined;
+}
+
+/** The call must leave its arguments as they were. */
+export async function pure(ctx: CheckContext, call: Call, label = ''): Promise<void> {
+  const out = await run(ctx, call, label);
+  if (!out.ok || out.mutated.length === 0) return;
+  const f = ctx.oracle.faults().find(x => x.detect === 'mutation');
+  ctx.findings.push({
+    message: withLabel(label, msg(`${call.fn}() が引数を書き換えました: ${out.mutated.join(', ')}`,
+      `${call.fn}() modified its arguments: ${out.mutated.join(', ')}`)),
+    fault: f && { id: f.id, title: f.title, hint: f.hint },
+  });
+}
+
+export function fail(ctx: CheckContext, message: Msg, fault?: FaultMatch): void {
+  ctx.findings.push({ message, fault });
+}
+
+export function joinMsgs(ms: Msg[]): Msg {
+  const shown = ms.slice(0, 4);
+  const more = ms.length > shown.length ? [msg(`…ほか ${ms.length - shown.length} 件`, `…and ${ms.length - shown.length} more`)] : [];
+  return msg([...shown, ...more].map(m => m.ja).join('\n  '), [...shown, ...more].map(m => m.en).join('\n  '));
+}

@@ -1,0 +1,54 @@
+// grader/cli.ts — `npx tsx grader/cli.ts grade|batch|merge|watch …`
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { grade } from './engine.ts';
+import { readFolder } from './intake.ts';
+import { parseLang } from './report/lang.ts';
+import { renderTerminal } from './report/terminal.ts';
+import { toGradescope, toJUnit, writeAtomic } from './report/results.ts';
+import { chooseOracle } from './setup.ts';
+import { STEP_IDS, type StepId } from './types.ts';
+
+export function parseStep(value: string): StepId {
+  const s = value.padStart(2, '0') as StepId;
+  if (!STEP_IDS.includes(s)) throw new InvalidArgumentError(`expected a step 1–6, got "${value}"`);
+  return s;
+}
+
+const program = new Command('lec4-grader')
+  .description('Lec4 autoencoder grader / 第4回 オートエンコーダ 採点')
+  .showHelpAfterError();
+
+program.command('grade')
+  .description('grade one submission (a folder that holds assignments/) and print the report')
+  .option('--submission <dir>', 'folder with assignments/ (or the five files)', '.')
+  .option('--results <file>', 'write Gradescope results.json')
+  .option('--junit <file>', 'write JUnit XML')
+  .option('--lang <ja|en>', 'report language (default: from LANG / LC_ALL)')
+  .option('--hidden', 'also run the hidden checks (needs solutions/)')
+  .option('--step <n>', 'grade one step (1–6)', parseStep)
+  .option('--verbose', 'show every message of a failing check')
+  .action(async (o: { submission: string; results?: string; junit?: string; lang?: string; hidden?: boolean; step?: StepId; verbose?: boolean }) => {
+    const lang = parseLang(o.lang);
+    const oracle = await chooseOracle({ hidden: o.hidden });
+    const report = await grade(readFolder(resolve(o.submission)), { oracle, hidden: o.hidden, steps: o.step ? [o.step] : undefined });
+    console.log(renderTerminal(report, { lang, color: process.stdout.isTTY, verbose: o.verbose }));
+    if (o.results) writeAtomic(o.results, JSON.stringify(toGradescope(report, lang), null, 2));
+    if (o.junit) writeAtomic(o.junit, toJUnit(report, lang));
+  });
+
+// Further commands register themselves here (batch grading, watch mode).
+const extensions = ['./batch/command.ts', './watch/command.ts'];
+for (const ext of extensions) {
+  try {
+    const mod = (await import(ext)) as { register(p: Command): void };
+    mod.register(program);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+  }
+}
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+});

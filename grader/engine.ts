@@ -1,0 +1,122 @@
+// grader/engine.ts — grades one submission: compile, run every selected check, collect verdicts.
+// Steps run in parallel (one sandbox child each); checks within a step run in rubric order.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMnist, type MnistSplit } from '../lib/mnist.ts';
+import { Rng } from '../lib/random.ts';
+import { loadChecks } from './checks/index.ts';
+import type { CheckContext, Finding } from './checks/common.ts';
+import type { Submission } from './intake.ts';
+import type { Oracle } from './oracle.ts';
+import { RUBRIC, TOTAL_POINTS } from './rubric.ts';
+import { prepareSandbox } from './sandbox/compile.ts';
+import { detectProtections, DEFAULT_LIMITS, type Limits, type Protections } from './sandbox/child.ts';
+import { StudentRunner } from './student.ts';
+import { msg, STEP_IDS, type StepId, type Verdict } from './types.ts';
+
+export const GRADER_VERSION = '1.0.0';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface GradeOptions {
+  oracle: Oracle;
+  hidden?: boolean;
+  steps?: StepId[];
+  limits?: Limits;
+  /** Fixture making: ask every fault variant for every call. */
+  recordVariants?: boolean;
+  jobs?: number;
+  mnist?: () => Promise<MnistSplit>;
+}
+
+export interface GradeReport {
+  graderVersion: string;
+  rubricHash: string;
+  verdicts: Verdict[];
+  score: number;
+  /** Points of the checks that ran (a student's local run cannot run the hidden ones). */
+  checkedPoints: number;
+  totalPoints: number;
+  protections: Protections;
+  /** What the submission printed, for display only. */
+  output: string;
+  seconds: number;
+}
+
+/** A hash of what decides a grade: rubric, checks, comparison, fault catalogue. */
+export function rubricHash(): string {
+  const h = createHash('sha256');
+  const files = ['grader/rubric.ts', 'grader/compare.ts', 'grader/codec.ts',
+    ...readdirSync(join(root, 'grader/checks')).filter(f => f.endsWith('.ts')).sort().map(f => `grader/checks/${f}`)];
+  for (const f of files) h.update(f).update(readFileSync(join(root, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+let mnistCache: Promise<MnistSplit> | undefined;
+const defaultMnist = () => (mnistCache ??= Promise.resolve().then(() => loadMnist()));
+
+export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeReport> {
+  const started = performance.now();
+  const checks = await loadChecks(!!opts.hidden);
+  const entries = RUBRIC.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
+  const prepared = await prepareSandbox(sub.sources);
+  for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const student = new StudentRunner(prepared, limits);
+  const verdicts = new Map<string, Verdict>();
+
+  const runStep = async (step: StepId) => {
+    for (const entry of entries.filter(e => e.step === step)) {
+      const t0 = performance.now();
+      const ctx: CheckContext = {
+        entry, rng: new Rng(entry.seed), oracle: opts.oracle, student, findings: [],
+        recordVariants: !!opts.recordVariants, mnist: opts.mnist ?? defaultMnist,
+      };
+      try {
+        await checks[entry.id](ctx);
+      } catch (err) {
+        // A fault in the grader itself: say so plainly rather than blame the student.
+        ctx.findings.push({ message: msg(`採点プログラムの内部エラー: ${String(err)}`, `internal grader error: ${String(err)}`), error: true });
+      }
+      verdicts.set(entry.id, verdictOf(entry, ctx.findings, (performance.now() - t0) / 1000));
+    }
+  };
+  // Training is the longest step: start it first so the others run beside it.
+  const steps = ['06' as StepId, ...STEP_IDS.filter(s => s !== '06')].filter(s => entries.some(e => e.step === s));
+  await pool(steps, opts.jobs ?? Math.max(1, availableParallelism()), runStep);
+  student.close();
+  rmSync(prepared.dir, { recursive: true, force: true });
+
+  const ordered = entries.map(e => verdicts.get(e.id)!);
+  return {
+    graderVersion: GRADER_VERSION,
+    rubricHash: rubricHash(),
+    verdicts: ordered,
+    score: ordered.reduce((s, v) => s + v.points, 0),
+    checkedPoints: ordered.reduce((s, v) => s + v.maxPoints, 0),
+    totalPoints: TOTAL_POINTS,
+    protections: detectProtections(limits).protections,
+    output: student.output(),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function verdictOf(entry: (typeof RUBRIC)[number], findings: Finding[], seconds: number): Verdict {
+  const passed = findings.length === 0;
+  return {
+    id: entry.id, step: entry.step, visibility: entry.visibility, title: entry.title,
+    status: passed ? 'passed' : findings.some(f => f.error) ? 'error' : 'failed',
+    points: passed ? entry.points : 0, maxPoints: entry.points,
+    messages: findings.map(f => f.message),
+    fault: findings.find(f => f.fault)?.fault,
+    seed: entry.seed, seconds,
+  };
+}
+
+export async function pool<T>(items: readonly T[], jobs: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => { while (next < items.length) await fn(items[next++]); };
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+}

@@ -1,0 +1,52 @@
+// grader/faults/variants.ts — builds a fault's module: the reference file with its patches,
+// compiled by esbuild and imported in the judge (trusted code: ours, not the student's).
+// Imports of ../lib and of earlier steps point at the very files the judge itself loaded, so
+// a variant's Matrix is the judge's Matrix.
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Fault } from './catalogue.ts';
+
+export function applyPatches(source: string, fault: Fault): string {
+  let out = source;
+  for (const p of fault.patches) {
+    const count = out.split(p.find).length - 1;
+    if (count !== 1) {
+      throw new Error(`fault ${fault.id}: patch text must occur exactly once in solutions/${fault.module}.ts, found ${count}×: ${p.find}`);
+    }
+    out = out.replace(p.find, () => p.replace);
+  }
+  return out;
+}
+
+let outDir: string | undefined;
+const loaded = new Map<string, Promise<Record<string, unknown>>>();
+
+export function loadVariant(root: string, fault: Fault): Promise<Record<string, unknown>> {
+  let m = loaded.get(fault.id);
+  if (!m) {
+    m = (async () => {
+      const source = applyPatches(readFileSync(join(root, 'solutions', `${fault.module}.ts`), 'utf8'), fault);
+      const result = await build({
+        stdin: { contents: source, sourcefile: `${fault.id}/${fault.module}.ts`, loader: 'ts', resolveDir: join(root, 'solutions') },
+        bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent',
+        plugins: [{
+          name: 'to-judge-modules',
+          setup(b) {
+            b.onResolve({ filter: /^\.\.?\// }, args => ({
+              path: pathToFileURL(join(args.resolveDir, args.path)).href, external: true,
+            }));
+          },
+        }],
+      });
+      outDir ??= mkdtempSync(join(tmpdir(), 'lec4-variants-'));
+      const file = join(outDir, `${fault.id}.mjs`);
+      writeFileSync(file, result.outputFiles[0].text);
+      return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    })();
+    loaded.set(fault.id, m);
+  }
+  return m;
+}

@@ -1,0 +1,131 @@
+// grader/oracle.ts — where the judge's "expected" comes from.
+// Three questions: what the reference returns for a call, what a fault variant returns, and a
+// value derived with reference code (a numeric gradient, a reference training run).
+//   LiveOracle     computes them from solutions/ (this repo, TA grading, hidden checks);
+//   FixtureOracle  reads them from a fixture file (the student release has no solutions/);
+//   recording      LiveOracle writes every answer it gave, which is how fixtures are made.
+// Calls are keyed by a hash of their encoded arguments, so both answer the same questions.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { decode, encode, type Encoded } from './codec.ts';
+import type { StepModule } from './sandbox/protocol.ts';
+import type { Msg } from './types.ts';
+
+export interface Call { module: StepModule; fn: string; args: unknown[] }
+
+/** What the diagnosis needs to know of a fault (the release ships this, not the patches). */
+export interface FaultInfo { id: string; module: StepModule; title: Msg; hint: Msg; detect: 'output' | 'mutation'; checks: string[] }
+
+export type RefModules = Record<StepModule, Record<string, (...a: unknown[]) => unknown>>;
+
+export interface Oracle {
+  readonly kind: 'live' | 'fixture';
+  reference(call: Call): Promise<unknown>;
+  /** undefined when the variant throws or is unknown: no output, so no match. */
+  variant(faultId: string, call: Call): Promise<unknown>;
+  derived(key: string, compute: (ref: RefModules) => unknown | Promise<unknown>): Promise<unknown>;
+  faults(): readonly FaultInfo[];
+}
+
+export function callKey(call: Call): string {
+  const h = createHash('sha256').update(JSON.stringify(encode(call.args))).digest('hex').slice(0, 20);
+  return `${call.module}.${call.fn}:${h}`;
+}
+
+/** Fresh copies for every use: a variant that mutates its arguments must not leak into the next call. */
+const fresh = (args: unknown[]): unknown[] => decode(encode(args)) as unknown[];
+
+export class LiveOracle implements Oracle {
+  readonly kind = 'live' as const;
+  private ref?: Promise<RefModules>;
+  private memo = new Map<string, Promise<unknown>>();
+  /** key → encoded answer, for fixtures. */
+  readonly recorded = new Map<string, Encoded>();
+
+  constructor(readonly root: string, private readonly catalogue: readonly FaultInfo[],
+              private readonly loadVariant: (id: string) => Promise<Record<string, unknown>>) {}
+
+  modules(): Promise<RefModules> {
+    this.ref ??= (async () => {
+      const out: Partial<RefModules> = {};
+      for (const m of ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising'] as const) {
+        out[m] = (await import(pathToFileURL(join(this.root, 'solutions', `${m}.ts`)).href)) as never;
+      }
+      return out as RefModules;
+    })();
+    return this.ref;
+  }
+
+  private remember(key: string, compute: () => Promise<unknown>): Promise<unknown> {
+    let p = this.memo.get(key);
+    if (!p) {
+      p = compute().then(v => { this.recorded.set(key, encode(v)); return v; });
+      this.memo.set(key, p);
+    }
+    return p.then(v => decode(encode(v)));
+  }
+
+  reference(call: Call): Promise<unknown> {
+    return this.remember(`ref:${callKey(call)}`, async () => {
+      const mod = (await this.modules())[call.module];
+      return mod[call.fn](...fresh(call.args));
+    });
+  }
+
+  variant(faultId: string, call: Call): Promise<unknown> {
+    return this.remember(`var:${faultId}:${callKey(call)}`, async () => {
+      try {
+        const mod = await this.loadVariant(faultId);
+        const f = mod[call.fn] as ((...a: unknown[]) => unknown) | undefined;
+        return f ? f(...fresh(call.args)) : undefined;
+      } catch {
+        return undefined; // a variant that throws has no output to match
+      }
+    });
+  }
+
+  derived(key: string, compute: (ref: RefModules) => unknown): Promise<unknown> {
+    return this.remember(`der:${key}`, async () => compute(await this.modules()));
+  }
+
+  faults(): readonly FaultInfo[] {
+    return this.catalogue;
+  }
+}
+
+export interface FixtureFile {
+  format: 1;
+  /** sha256 of solutions/ and the grader's checks when the fixture was made. */
+  solutionsHash: string;
+  faults: FaultInfo[];
+  answers: Record<string, Encoded>;
+}
+
+export class FixtureOracle implements Oracle {
+  readonly kind = 'fixture' as const;
+  constructor(private readonly file: FixtureFile) {}
+
+  static load(path: string): FixtureOracle {
+    return new FixtureOracle(JSON.parse(readFileSync(path, 'utf8')) as FixtureFile);
+  }
+
+  private answer(key: string): unknown {
+    if (!(key in this.file.answers)) {
+      throw new Error(`fixture has no answer for ${key}: the fixtures are stale, run \`make fixtures\``);
+    }
+    return decode(this.file.answers[key]);
+  }
+
+  async reference(call: Call): Promise<unknown> { return this.answer(`ref:${callKey(call)}`); }
+
+  async variant(faultId: string, call: Call): Promise<unknown> {
+    const key = `var:${faultId}:${callKey(call)}`;
+    return key in this.file.answers ? decode(this.file.answers[key]) : undefined;
+  }
+
+  async derived(key: string): Promise<unknown> { return this.answer(`der:${key}`); }
+
+  faults(): readonly FaultInfo[] { return this.file.faults; }
+}

@@ -1,0 +1,84 @@
+// grader/report/results.ts — Gradescope's results.json and JUnit XML, written once, after grading.
+import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { GradeReport } from '../engine.ts';
+import type { Lang, Verdict } from '../types.ts';
+import { sanitize } from './terminal.ts';
+
+export interface GradescopeTest {
+  name: string; number: string; score: number; max_score: number;
+  status: 'passed' | 'failed'; output: string; visibility: 'visible' | 'after_published';
+  extra_data: { step: string; check: string; fault?: string };
+}
+
+export interface GradescopeResults {
+  score: number;
+  execution_time: number;
+  output: string;
+  tests: GradescopeTest[];
+  extra_data: { grader_version: string; rubric_hash: string; seeds: Record<string, number>; checked_points: number; protections: string[] };
+}
+
+export function verdictText(v: Verdict, lang: Lang): string {
+  const lines = v.messages.map(m => sanitize(m[lang]));
+  if (v.fault) lines.push(`${lang === 'ja' ? 'よくある間違い' : 'known mistake'}: ${v.fault.title[lang]} [${v.fault.id}]`, `${lang === 'ja' ? 'ヒント' : 'hint'}: ${v.fault.hint[lang]}`);
+  return lines.join('\n');
+}
+
+export function toGradescope(report: GradeReport, lang: Lang): GradescopeResults {
+  return {
+    score: report.score,
+    execution_time: Math.round(report.seconds * 1000) / 1000,
+    output: `${report.score} / ${report.checkedPoints}`,
+    tests: report.verdicts.map((v, i) => ({
+      name: `${v.id}: ${v.title[lang]}`,
+      number: `${v.step}.${i + 1}`,
+      score: v.points,
+      max_score: v.maxPoints,
+      status: v.status === 'passed' ? 'passed' : 'failed',
+      output: verdictText(v, lang),
+      visibility: v.visibility === 'public' ? 'visible' : 'after_published',
+      extra_data: { step: v.step, check: v.id, ...(v.fault ? { fault: v.fault.id } : {}) },
+    })),
+    extra_data: {
+      grader_version: report.graderVersion,
+      rubric_hash: report.rubricHash,
+      seeds: Object.fromEntries(report.verdicts.map(v => [v.id, v.seed])),
+      checked_points: report.checkedPoints,
+      protections: report.protections.notes,
+    },
+  };
+}
+
+const xml = (s: string) => s.replace(/[<>&"']/g, ch => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!)
+  // eslint-disable-next-line no-control-regex
+  .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+
+export function toJUnit(report: GradeReport, lang: Lang): string {
+  const failures = report.verdicts.filter(v => v.status === 'failed').length;
+  const errors = report.verdicts.filter(v => v.status === 'error').length;
+  const cases = report.verdicts.map(v => {
+    const open = `    <testcase classname="lec4.step${v.step}" name="${xml(`${v.id}: ${v.title[lang]}`)}" time="${v.seconds.toFixed(3)}">`;
+    if (v.status === 'passed') return `${open}</testcase>`;
+    const tag = v.status === 'error' ? 'error' : 'failure';
+    const text = verdictText(v, lang);
+    return `${open}\n      <${tag} message="${xml(text.split('\n')[0] ?? '')}">${xml(text)}</${tag}>\n    </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="lec4" tests="${report.verdicts.length}" failures="${failures}" errors="${errors}" time="${report.seconds.toFixed(3)}">`,
+    `  <testsuite name="lec4-autoencoder" tests="${report.verdicts.length}" failures="${failures}" errors="${errors}" time="${report.seconds.toFixed(3)}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** Write via a temporary file and rename, so a reader never sees half a file. */
+export function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}

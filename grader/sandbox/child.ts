@@ -1,0 +1,218 @@
+// grader/sandbox/child.ts — one sandboxed Node process that runs student code on request.
+//
+// Protections (SPEC section 6), each switched on where the OS has it:
+//   - Node's permission model: read access to the sandbox folder only; no writes, no child
+//     processes, no workers, no native addons.
+//   - an empty environment; stdout/stderr captured for display only.
+//   - SIGKILL after a wall-clock limit per job (a synchronous infinite loop cannot be stopped
+//     any other way).
+//   - memory: `prlimit --data` (RLIMIT_DATA counts typed arrays and the V8 heap; `--as` would
+//     also count WebAssembly's reserved guard pages and break the matmul kernel) plus
+//     --max-old-space-size for a clear V8 heap error.
+//   - no network: `unshare -rn` (a new, empty network namespace) where user namespaces work.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { decode, DecodeError } from '../codec.ts';
+import type { ChildEvent, ErrorInfo, Job, JobBody } from './protocol.ts';
+
+export interface Limits { memoryMiB: number; callMs: number; trainMs: number }
+export const DEFAULT_LIMITS: Limits = { memoryMiB: 1536, callMs: 4000, trainMs: 90_000 };
+
+export interface Protections { permission: boolean; memory: boolean; network: boolean; notes: string[] }
+
+function which(cmd: string): string | undefined {
+  for (const d of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
+    const p = join(d, cmd);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+let detected: { protections: Protections; prefix: string[] } | undefined;
+
+/** Which protections this machine offers (probed once per process). */
+export function detectProtections(limits: Limits = DEFAULT_LIMITS): { protections: Protections; prefix: string[] } {
+  if (detected) return detected;
+  const notes: string[] = [];
+  const prefix: string[] = [];
+  const unshare = process.platform === 'linux' ? which('unshare') : undefined;
+  const network = !!unshare && spawnSync(unshare, ['-rn', 'true'], { timeout: 5000 }).status === 0;
+  if (network) prefix.push(unshare!, '-rn');
+  else notes.push('ネットワーク遮断なし (unshare が使えません) / network not isolated: unshare -rn unavailable');
+  const prlimit = process.platform === 'linux' ? which('prlimit') : undefined;
+  const bytes = limits.memoryMiB * 1024 * 1024;
+  const memory = !!prlimit && spawnSync(prlimit, [`--data=${bytes}`, 'true'], { timeout: 5000 }).status === 0;
+  if (memory) prefix.push(prlimit!, `--data=${bytes}`, '--');
+  else notes.push('型付き配列のメモリ上限なし (prlimit がありません) / typed-array memory not capped: prlimit unavailable');
+  detected = { protections: { permission: true, memory, network, notes }, prefix };
+  return detected;
+}
+
+interface Pending {
+  job: Job;
+  resolve: (r: JobResult) => void;
+  timer: NodeJS.Timeout;
+  importing?: string;
+}
+
+export type JobResult =
+  | { ok: true; value: unknown; mutated: string[]; ms: number }
+  | { ok: false; error: ErrorInfo };
+
+const MAX_CAPTURE = 64 * 1024;
+
+/** A child that is (re)started on demand and killed on timeout, crash or protocol abuse. */
+export class SandboxChild {
+  private proc?: ChildProcess;
+  private pending?: Pending;
+  private buffer = '';
+  private nextId = 1;
+  /** What the student's code printed (for display only, capped). */
+  output = '';
+  starts = 0;
+
+  constructor(readonly dir: string, readonly limits: Limits = DEFAULT_LIMITS) {}
+
+  private start(): ChildProcess {
+    const { prefix } = detectProtections(this.limits);
+    const nodeArgs = [
+      '--experimental-permission', `--allow-fs-read=${this.dir}`,
+      '--enable-source-maps', '--no-warnings', '--disallow-code-generation-from-strings',
+      `--max-old-space-size=${Math.max(64, Math.floor(this.limits.memoryMiB / 2))}`,
+      join(this.dir, 'runner.mjs'),
+    ];
+    const [cmd, ...args] = prefix.length ? [...prefix, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
+    const proc = spawn(cmd, args, { cwd: this.dir, env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    this.starts++;
+    this.buffer = '';
+    const capture = (chunk: Buffer) => {
+      if (this.output.length < MAX_CAPTURE) this.output += chunk.toString('utf8').slice(0, MAX_CAPTURE - this.output.length);
+    };
+    proc.stdout!.on('data', capture);
+    proc.stderr!.on('data', capture);
+    (proc.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => this.onData(proc, chunk));
+    proc.stdin!.on('error', () => { /* the child died; 'exit' reports it */ });
+    proc.on('exit', (code, signal) => this.onExit(proc, code, signal));
+    proc.on('error', err => this.fail(proc, { kind: 'crash', message: `could not start the sandbox: ${err.message}` }));
+    return proc;
+  }
+
+  /** Run one job; never rejects. */
+  run(job: JobBody): Promise<JobResult> {
+    if (this.pending) throw new Error('SandboxChild.run: one job at a time');
+    const proc = this.proc && this.proc.exitCode === null && !this.proc.killed ? this.proc : (this.proc = this.start());
+    const full = { ...job, id: this.nextId++ } as Job;
+    const ms = full.kind === 'train' ? this.limits.trainMs : this.limits.callMs;
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        const p = this.pending;
+        const where = p?.importing ? `while importing ${p.importing}.ts` : `while running ${describeJob(full)}`;
+        this.fail(proc, { kind: 'timeout', message: `no answer within ${ms / 1000} s ${where} (infinite loop?)`, module: p?.importing });
+      }, ms);
+      this.pending = { job: full, resolve, timer };
+      proc.stdin!.write(JSON.stringify(full) + '\n');
+    });
+  }
+
+  private onData(proc: ChildProcess, chunk: Buffer): void {
+    if (proc !== this.proc) return;
+    this.buffer += chunk.toString('utf8');
+    if (this.buffer.length > 512 * 1024 * 1024) {
+      this.fail(proc, { kind: 'protocol', message: 'the sandbox channel received more than 512 MB' });
+      return;
+    }
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      this.onEvent(proc, line);
+    }
+  }
+
+  private onEvent(proc: ChildProcess, line: string): void {
+    const p = this.pending;
+    let ev: ChildEvent;
+    try {
+      ev = JSON.parse(line) as ChildEvent;
+    } catch {
+      this.fail(proc, { kind: 'protocol', message: 'the grader channel received text that is not the runner\'s (forged output?)' });
+      return;
+    }
+    if (!p || typeof ev !== 'object' || ev === null || ev.id !== p.job.id) {
+      this.fail(proc, { kind: 'protocol', message: 'the grader channel received a message nobody asked for (forged output?)' });
+      return;
+    }
+    if ('phase' in ev) { p.importing = String(ev.module); return; }
+    clearTimeout(p.timer);
+    this.pending = undefined;
+    if (ev.ok === true) {
+      try {
+        p.resolve({
+          ok: true, value: decode(ev.value),
+          mutated: Array.isArray(ev.mutated) ? ev.mutated.map(String).slice(0, 20) : [],
+          ms: Number(ev.ms) || 0,
+        });
+      } catch (err) {
+        const why = err instanceof DecodeError ? err.message : String(err);
+        p.resolve({ ok: false, error: { kind: 'protocol', message: `the returned value could not be read: ${why}` } });
+      }
+    } else {
+      const e = (ev as { error?: Partial<ErrorInfo> }).error ?? {};
+      p.resolve({ ok: false, error: sanitizeError(e) });
+    }
+  }
+
+  private onExit(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (proc !== this.proc) return;
+    this.proc = undefined;
+    const p = this.pending;
+    if (!p) return;
+    const tail = this.output.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
+    const memory = /heap out of memory|Array buffer allocation failed|Cannot allocate|RangeError: Invalid typed array length/i.test(this.output);
+    const where = p.importing ? `while importing ${p.importing}.ts` : `while running ${describeJob(p.job)}`;
+    const how = memory ? 'ran out of memory (limit ' + this.limits.memoryMiB + ' MiB)'
+      : signal ? `was killed (${signal})` : `exited with code ${code} (process.exit?)`;
+    this.settle({ kind: 'crash', message: `the sandbox process ${how} ${where}${tail ? `: ${tail}` : ''}`, module: p.importing });
+  }
+
+  private fail(proc: ChildProcess, error: ErrorInfo): void {
+    if (proc === this.proc) this.proc = undefined;
+    proc.kill('SIGKILL');
+    this.settle(error);
+  }
+
+  private settle(error: ErrorInfo): void {
+    const p = this.pending;
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending = undefined;
+    p.resolve({ ok: false, error });
+  }
+
+  close(): void {
+    this.proc?.kill('SIGKILL');
+    this.proc = undefined;
+  }
+}
+
+function describeJob(job: Job): string {
+  return job.kind === 'train' ? 'training' : `${job.module}.ts ${job.fn}()`;
+}
+
+const KINDS = new Set(['import', 'throw', 'missing-export', 'not-implemented']);
+
+/** Error reports come from an untrusted process: keep only well-typed, bounded fields. */
+function sanitizeError(e: Partial<ErrorInfo>): ErrorInfo {
+  const loc = e.location;
+  return {
+    kind: KINDS.has(String(e.kind)) ? (e.kind as ErrorInfo['kind']) : 'throw',
+    message: String(e.message ?? '').slice(0, 2000),
+    name: e.name === undefined ? undefined : String(e.name).slice(0, 100),
+    module: e.module === undefined ? undefined : String(e.module).slice(0, 40),
+    fn: e.fn === undefined ? undefined : String(e.fn).slice(0, 40),
+    location: loc && typeof loc === 'object'
+      ? { file: String(loc.file).slice(0, 60), line: Number(loc.line) || 0, column: Number(loc.column) || 0 }
+      : undefined,
+  };
+}

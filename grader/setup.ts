@@ -1,0 +1,37 @@
+// grader/setup.ts — which oracle a grading run uses. In the course repo (solutions/ present)
+// answers are computed live; in the student release they come from the shipped fixture.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rubricHash } from './engine.ts';
+import { FixtureOracle, LiveOracle, type FaultInfo, type Oracle } from './oracle.ts';
+import { STEP_FILES } from '../tools/stubs.ts';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURE_PATH = join(ROOT, 'data', 'fixtures', 'public.json');
+
+export const hasSolutions = (root = ROOT) => STEP_FILES.every(f => existsSync(join(root, 'solutions', f)));
+
+/** What the fixture depends on: the reference files and the grading code. */
+export function solutionsHash(root = ROOT): string {
+  const h = createHash('sha256');
+  for (const f of STEP_FILES) h.update(f).update(readFileSync(join(root, 'solutions', f)));
+  return `${h.digest('hex').slice(0, 16)}-${rubricHash()}`;
+}
+
+export async function liveOracle(root = ROOT): Promise<LiveOracle> {
+  // The catalogue holds the faults' patches (answers in disguise): loaded only where solutions/ is.
+  const { FAULTS } = await import('./faults/catalogue.ts');
+  const { loadVariant } = await import('./faults/variants.ts');
+  const infos: FaultInfo[] = FAULTS.map(f => ({ id: f.id, module: f.module, title: f.title, hint: f.hint, detect: f.detect ?? 'output', checks: f.checks }));
+  return new LiveOracle(root, infos, id => loadVariant(root, FAULTS.find(f => f.id === id)!));
+}
+
+export async function chooseOracle(opts: { hidden?: boolean; fixture?: string } = {}): Promise<Oracle> {
+  if (hasSolutions()) return liveOracle();
+  if (opts.hidden) throw new Error('--hidden needs solutions/ (TA grading runs in the course repository)');
+  const path = opts.fixture ?? FIXTURE_PATH;
+  if (!existsSync(path)) throw new Error(`no solutions/ and no fixture at ${path}: run \`make fixtures\` in the course repository`);
+  return FixtureOracle.load(path);
+}

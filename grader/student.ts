@@ -1,0 +1,122 @@
+// grader/student.ts — calls into the submission, one sandbox child per step, and turns every
+// way a call can fail into a message: which file, which function, which line, which shapes.
+import { Matrix } from '../lib/matrix.ts';
+import { encode } from './codec.ts';
+import type { Call } from './oracle.ts';
+import type { CompileError, Prepared } from './sandbox/compile.ts';
+import { SandboxChild, DEFAULT_LIMITS, type Limits } from './sandbox/child.ts';
+import type { ErrorInfo } from './sandbox/protocol.ts';
+import { msg, type Msg, type StepId } from './types.ts';
+
+export type Outcome =
+  | { ok: true; value: unknown; mutated: string[] }
+  | { ok: false; error: ErrorInfo; explain: Msg };
+
+/** "params.W0 (3×8), X (7×5)": the shapes of what was passed, for error messages. */
+export function describeArgs(names: readonly string[], args: readonly unknown[]): string {
+  const parts: string[] = [];
+  const walk = (name: string, v: unknown, depth: number) => {
+    if (v instanceof Matrix) parts.push(`${name} (${v.rows}×${v.cols})`);
+    else if (typeof v === 'number') parts.push(`${name} = ${v}`);
+    else if (v && typeof v === 'object' && depth < 2 && !('uniform' in (v as object))) {
+      for (const [k, x] of Object.entries(v)) walk(`${name}.${k}`, x, depth + 1);
+    }
+  };
+  args.forEach((a, i) => walk(names[i] ?? `arg${i}`, a, 0));
+  return parts.join(', ');
+}
+
+const ARG_NAMES: Record<string, readonly string[]> = {
+  sigmoid: ['a'], forward: ['params', 'X', 'output'], squaredError: ['X', 'Xhat'], crossEntropy: ['X', 'Xhat'],
+  backward: ['params', 'fwd', 'X'], sgdStep: ['params', 'grads', 'eta'], adamInit: ['params'],
+  adamStep: ['params', 'grads', 'state', 't', 'hp'], corrupt: ['X', 'sigma', 'rng'],
+};
+
+export function explain(e: ErrorInfo, call?: Call): Msg {
+  const file = e.module ? `${e.module}.ts` : call ? `${call.module}.ts` : '';
+  const fn = e.fn ?? call?.fn;
+  const where = e.location ? ` (${e.location.file} ${e.location.line} 行目 / line ${e.location.line})` : '';
+  const shapes = call ? describeArgs(ARG_NAMES[call.fn] ?? [], call.args) : '';
+  const shapeLine = shapes ? msg(`\n  引数の形: ${shapes}`, `\n  argument shapes: ${shapes}`) : msg('', '');
+  switch (e.kind) {
+    case 'not-implemented':
+      return msg(`${file} の ${fn}() はまだ実装されていません (TODO の throw が残っています)`,
+        `${fn}() in ${file} is not implemented yet (the TODO's throw is still there)`);
+    case 'compile':
+      return msg(`${file} をコンパイルできません${where}: ${e.message}`, `${file} does not compile${where}: ${e.message}`);
+    case 'import':
+      return msg(`${file} を読み込むときにエラー${where}: ${e.name ?? 'Error'}: ${e.message}`,
+        `${file} failed while loading${where}: ${e.name ?? 'Error'}: ${e.message}`);
+    case 'missing-export':
+      return msg(`${file} が関数 ${fn} を export していません (名前を変えていませんか?)`,
+        `${file} does not export a function ${fn} (was it renamed?)`);
+    case 'throw':
+      return msg(`${fn}() がエラーを投げました${where}: ${e.name ?? 'Error'}: ${e.message}${shapeLine.ja}`,
+        `${fn}() threw${where}: ${e.name ?? 'Error'}: ${e.message}${shapeLine.en}`);
+    case 'timeout':
+      return msg(`時間切れ: ${e.message} — 無限ループがないか確認してください`, `time limit: ${e.message}`);
+    case 'crash':
+      return msg(`プロセスが止まりました: ${e.message}`, `the process stopped: ${e.message}`);
+    case 'protocol':
+      return msg(`採点用の通信路が乱されました (${e.message})。提出コードから採点の出力を偽装しないでください`,
+        `the grader's channel was disturbed (${e.message}); do not forge the grader's output`);
+    case 'skipped':
+      return msg(`実行しませんでした: ${e.message}`, `not run: ${e.message}`);
+  }
+}
+
+export class StudentRunner {
+  private children = new Map<StepId, SandboxChild>();
+  /** A module that cannot be loaded, or a function that hung: later calls fail at once. */
+  private fatal = new Map<string, ErrorInfo>();
+
+  constructor(readonly prepared: Prepared, readonly limits: Limits = DEFAULT_LIMITS) {
+    for (const [file, err] of prepared.compileErrors) this.fatal.set(file.replace(/\.ts$/, ''), compileInfo(err));
+  }
+
+  private child(step: StepId): SandboxChild {
+    let c = this.children.get(step);
+    if (!c) { c = new SandboxChild(this.prepared.dir, this.limits); this.children.set(step, c); }
+    return c;
+  }
+
+  async call(step: StepId, call: Call): Promise<Outcome> {
+    const known = this.fatal.get(call.module) ?? this.fatal.get(`${call.module}.${call.fn}`);
+    if (known) return { ok: false, error: known, explain: explain(known, call) };
+    const r = await this.child(step).run({ kind: 'call', module: call.module, fn: call.fn, args: call.args.map(a => encode(a)) });
+    if (r.ok) return r;
+    this.remember(r.error, call.module, `${call.module}.${call.fn}`);
+    return { ok: false, error: r.error, explain: explain(r.error, call) };
+  }
+
+  async train(step: StepId, opts: unknown, data: unknown): Promise<Outcome> {
+    for (const m of ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising']) {
+      const known = this.fatal.get(m);
+      if (known) return { ok: false, error: known, explain: explain(known) };
+    }
+    const r = await this.child(step).run({ kind: 'train', opts: encode(opts), data: encode(data) });
+    if (r.ok) return r;
+    return { ok: false, error: r.error, explain: explain(r.error) };
+  }
+
+  private remember(e: ErrorInfo, module: string, fnKey: string): void {
+    if (e.kind === 'import' || e.kind === 'compile' || ((e.kind === 'timeout' || e.kind === 'crash') && e.module)) {
+      this.fatal.set(e.module ?? module, e);
+    } else if (e.kind === 'timeout' || e.kind === 'crash' || e.kind === 'protocol') {
+      this.fatal.set(fnKey, { ...e, kind: 'skipped', message: `${fnKey.split('.')[1]}() ${e.kind === 'timeout' ? 'timed out' : 'crashed'} before: ${e.message}` });
+    }
+  }
+
+  /** What the submission printed (captured, never parsed). */
+  output(): string {
+    return [...this.children.values()].map(c => c.output).join('');
+  }
+
+  close(): void {
+    for (const c of this.children.values()) c.close();
+  }
+}
+
+function compileInfo(err: CompileError): ErrorInfo {
+  return { kind: 'compile', message: err.lineText ? `${err.message}\n    ${err.lineText}` : err.message, module: err.file.replace(/\.ts$/, ''), location: err.location };
+}
