@@ -88,6 +88,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   await pool(steps, opts.jobs ?? Math.max(1, availableParallelism()), runStep);
   student.close();
   rmSync(prepared.dir, { recursive: true, force: true });
+  opts.oracle.flush?.();
 
   const ordered = entries.map(e => verdicts.get(e.id)!);
   return {

@@ -6,7 +6,7 @@
 //   recording      LiveOracle writes every answer it gave, which is how fixtures are made.
 // Calls are keyed by a hash of their encoded arguments, so both answer the same questions.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decode, encode, type Encoded } from './codec.ts';
@@ -22,6 +22,8 @@ export type RefModules = Record<StepModule, Record<string, (...a: unknown[]) => 
 
 export interface Oracle {
   readonly kind: 'live' | 'fixture';
+  /** Persist what is worth keeping between runs (no-op where nothing is). */
+  flush?(): void;
   reference(call: Call): Promise<unknown>;
   /** undefined when the variant throws or is unknown: no output, so no match. */
   variant(faultId: string, call: Call): Promise<unknown>;
@@ -44,8 +46,27 @@ export class LiveOracle implements Oracle {
   /** key → encoded answer, for fixtures. */
   readonly recorded = new Map<string, Encoded>();
 
+  /** Expensive derived answers (reference training runs) kept on disk between runs. */
+  private disk: Record<string, Encoded> = {};
+  private diskDirty = false;
+
   constructor(readonly root: string, private readonly catalogue: readonly FaultInfo[],
-              private readonly loadVariant: (id: string) => Promise<Record<string, unknown>>) {}
+              private readonly loadVariant: (id: string) => Promise<Record<string, unknown>>,
+              private readonly cacheFile?: string) {
+    if (cacheFile && existsSync(cacheFile)) {
+      try { this.disk = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Encoded>; } catch { this.disk = {}; }
+    }
+  }
+
+  /** Save new expensive answers (atomically: a killed run leaves the old file). */
+  flush(): void {
+    if (!this.cacheFile || !this.diskDirty) return;
+    mkdirSync(join(this.cacheFile, '..'), { recursive: true });
+    const tmp = `${this.cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.disk));
+    renameSync(tmp, this.cacheFile);
+    this.diskDirty = false;
+  }
 
   modules(): Promise<RefModules> {
     this.ref ??= (async () => {
@@ -87,7 +108,14 @@ export class LiveOracle implements Oracle {
   }
 
   derived(key: string, compute: (ref: RefModules) => unknown): Promise<unknown> {
-    return this.remember(`der:${key}`, async () => compute(await this.modules()));
+    const k = `der:${key}`;
+    const persist = this.cacheFile !== undefined && key.startsWith('train:');
+    return this.remember(k, async () => {
+      if (persist && k in this.disk) return decode(this.disk[k]);
+      const v = await compute(await this.modules());
+      if (persist) { this.disk[k] = encode(v); this.diskDirty = true; }
+      return v;
+    });
   }
 
   faults(): readonly FaultInfo[] {

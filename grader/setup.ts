@@ -1,7 +1,7 @@
 // grader/setup.ts — which oracle a grading run uses. In the course repo (solutions/ present)
 // answers are computed live; in the student release they come from the shipped fixture.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rubricHash } from './engine.ts';
@@ -20,12 +20,22 @@ export function solutionsHash(root = ROOT): string {
   return `${h.digest('hex').slice(0, 16)}-${rubricHash()}`;
 }
 
+function libHash(root: string): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(join(root, 'lib'), { recursive: true }).map(String).filter(f => f.endsWith('.ts')).sort()) {
+    h.update(f).update(readFileSync(join(root, 'lib', f)));
+  }
+  return h.digest('hex').slice(0, 12);
+}
+
 export async function liveOracle(root = ROOT): Promise<LiveOracle> {
   // The catalogue holds the faults' patches (answers in disguise): loaded only where solutions/ is.
   const { FAULTS } = await import('./faults/catalogue.ts');
   const { loadVariant } = await import('./faults/variants.ts');
   const infos: FaultInfo[] = FAULTS.map(f => ({ id: f.id, module: f.module, title: f.title, hint: f.hint, detect: f.detect ?? 'output', checks: f.checks }));
-  return new LiveOracle(root, infos, id => loadVariant(root, FAULTS.find(f => f.id === id)!));
+  // Reference training runs are cached per version of solutions/, checks and lib/.
+  const cache = join(root, '.grader-cache', `oracle-${solutionsHash(root)}-${libHash(root)}.json`);
+  return new LiveOracle(root, infos, id => loadVariant(root, FAULTS.find(f => f.id === id)!), cache);
 }
 
 export async function chooseOracle(opts: { hidden?: boolean; fixture?: string } = {}): Promise<Oracle> {

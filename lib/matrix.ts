@@ -4,6 +4,8 @@
 import { gemm } from './matmul/index.ts';
 import type { Rng } from './random.ts';
 
+const enum Op { Add, Sub, Mul, Div }
+
 function shapeOf(m: Matrix): string {
   return `(${m.rows}×${m.cols})`;
 }
@@ -101,17 +103,23 @@ export class Matrix {
     return out;
   }
 
-  add(b: Matrix | number): Matrix { return this.zip('add', b, (x, y) => x + y); }
-  sub(b: Matrix | number): Matrix { return this.zip('sub', b, (x, y) => x - y); }
+  add(b: Matrix | number): Matrix { return this.zip('add', b, Op.Add); }
+  sub(b: Matrix | number): Matrix { return this.zip('sub', b, Op.Sub); }
   /** Elementwise product (⊙) or scaling by a number. */
-  mul(b: Matrix | number): Matrix { return this.zip('mul', b, (x, y) => x * y); }
-  div(b: Matrix | number): Matrix { return this.zip('div', b, (x, y) => x / y); }
+  mul(b: Matrix | number): Matrix { return this.zip('mul', b, Op.Mul); }
+  div(b: Matrix | number): Matrix { return this.zip('div', b, Op.Div); }
 
   map(f: (v: number, i: number, j: number) => number): Matrix {
     const out = new Matrix(this.rows, this.cols);
     const { cols, data } = this;
+    const o = out.data;
+    if (f.length <= 1) {
+      // f ignores (i, j): one flat loop, no index arithmetic (sigmoid, Math.sqrt, z => z * (1 − z)).
+      for (let k = 0; k < data.length; k++) o[k] = f(data[k], 0, 0);
+      return out;
+    }
     for (let i = 0; i < this.rows; i++) {
-      for (let j = 0; j < cols; j++) out.data[i * cols + j] = f(data[i * cols + j], i, j);
+      for (let j = 0; j < cols; j++) o[i * cols + j] = f(data[i * cols + j], i, j);
     }
     return out;
   }
@@ -130,19 +138,31 @@ export class Matrix {
     return `Matrix${shapeOf(this)}`;
   }
 
-  private zip(name: string, b: Matrix | number, f: (x: number, y: number) => number): Matrix {
+  // One loop per operation rather than a shared loop calling a closure: the closure call
+  // site would see four functions, turn megamorphic and run several times slower.
+  private zip(name: string, b: Matrix | number, op: Op): Matrix {
     const out = new Matrix(this.rows, this.cols);
-    const a = this.data, o = out.data;
+    const a = this.data, o = out.data, n = a.length;
     if (typeof b === 'number') {
-      for (let i = 0; i < a.length; i++) o[i] = f(a[i], b);
+      switch (op) {
+        case Op.Add: for (let i = 0; i < n; i++) o[i] = a[i] + b; break;
+        case Op.Sub: for (let i = 0; i < n; i++) o[i] = a[i] - b; break;
+        case Op.Mul: for (let i = 0; i < n; i++) o[i] = a[i] * b; break;
+        case Op.Div: for (let i = 0; i < n; i++) o[i] = a[i] / b; break;
+      }
       return out;
     }
     if (!(b instanceof Matrix)) throw new Error(`${name}: expected a Matrix or a number, got ${describe(b)}`);
     if (b.rows !== this.rows || b.cols !== this.cols) {
       throw new Error(`${name}: shapes differ, ${shapeOf(this)} and ${shapeOf(b)}`);
     }
-    const bd = b.data;
-    for (let i = 0; i < a.length; i++) o[i] = f(a[i], bd[i]);
+    const c = b.data;
+    switch (op) {
+      case Op.Add: for (let i = 0; i < n; i++) o[i] = a[i] + c[i]; break;
+      case Op.Sub: for (let i = 0; i < n; i++) o[i] = a[i] - c[i]; break;
+      case Op.Mul: for (let i = 0; i < n; i++) o[i] = a[i] * c[i]; break;
+      case Op.Div: for (let i = 0; i < n; i++) o[i] = a[i] / c[i]; break;
+    }
     return out;
   }
 
