@@ -28,10 +28,11 @@ program.command('grade')
   .option('--hidden', 'also run the hidden checks (needs solutions/)')
   .option('--step <n>', 'grade one step (1–6)', parseStep)
   .option('--verbose', 'show every message of a failing check')
-  .action(async (o: { submission: string; results?: string; junit?: string; lang?: string; hidden?: boolean; step?: StepId; verbose?: boolean }) => {
+  .option('--no-typecheck', 'skip the type-check warnings (they never cost points)')
+  .action(async (o: { submission: string; results?: string; junit?: string; lang?: string; hidden?: boolean; step?: StepId; verbose?: boolean; typecheck: boolean }) => {
     const lang = parseLang(o.lang);
     const oracle = await chooseOracle({ hidden: o.hidden });
-    const report = await grade(readFolder(resolve(o.submission)), { oracle, hidden: o.hidden, steps: o.step ? [o.step] : undefined });
+    const report = await grade(readFolder(resolve(o.submission)), { oracle, hidden: o.hidden, steps: o.step ? [o.step] : undefined, typecheck: o.typecheck });
     console.log(renderTerminal(report, { lang, color: process.stdout.isTTY, verbose: o.verbose }));
     if (o.results) writeAtomic(o.results, JSON.stringify(toGradescope(report, lang), null, 2));
     if (o.junit) writeAtomic(o.junit, toJUnit(report, lang));

@@ -15,6 +15,7 @@ import { RUBRIC, TOTAL_POINTS } from './rubric.ts';
 import { prepareSandbox } from './sandbox/compile.ts';
 import { detectProtections, DEFAULT_LIMITS, type Limits, type Protections } from './sandbox/child.ts';
 import { StudentRunner } from './student.ts';
+import { typecheck, type TypeWarning } from './typecheck.ts';
 import { msg, STEP_IDS, type StepId, type Verdict } from './types.ts';
 
 export const GRADER_VERSION = '1.0.0';
@@ -28,6 +29,8 @@ export interface GradeOptions {
   /** Fixture making: ask every fault variant for every call. */
   recordVariants?: boolean;
   jobs?: number;
+  /** Run tsc on the submission and report its findings as warnings (never points). */
+  typecheck?: boolean;
   mnist?: () => Promise<MnistSplit>;
 }
 
@@ -42,6 +45,8 @@ export interface GradeReport {
   protections: Protections;
   /** What the submission printed, for display only. */
   output: string;
+  /** tsc's findings: shown, never scored. */
+  typeWarnings: TypeWarning[];
   seconds: number;
 }
 
@@ -61,6 +66,8 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const started = performance.now();
   const checks = await loadChecks(!!opts.hidden);
   const entries = RUBRIC.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
+  // tsc runs in its own process while the sandbox grades.
+  const typeWarnings = opts.typecheck ? typecheck(sub.sources).catch(() => []) : Promise.resolve([]);
   const prepared = await prepareSandbox(sub.sources);
   for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
   const limits = opts.limits ?? DEFAULT_LIMITS;
@@ -100,6 +107,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     totalPoints: TOTAL_POINTS,
     protections: detectProtections(limits).protections,
     output: student.output(),
+    typeWarnings: await typeWarnings,
     seconds: (performance.now() - started) / 1000,
   };
 }

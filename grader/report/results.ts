@@ -29,7 +29,8 @@ export function toGradescope(report: GradeReport, lang: Lang): GradescopeResults
   return {
     score: report.score,
     execution_time: Math.round(report.seconds * 1000) / 1000,
-    output: `${report.score} / ${report.checkedPoints}`,
+    output: [`${report.score} / ${report.checkedPoints}`,
+      ...report.typeWarnings.map(w => `${lang === 'ja' ? '型チェックの警告' : 'type-check warning'}: ${w.file}:${w.line}:${w.column} ${w.code} ${sanitize(w.message)}`)].join('\n'),
     tests: report.verdicts.map((v, i) => ({
       name: `${v.id}: ${v.title[lang]}`,
       number: `${v.step}.${i + 1}`,

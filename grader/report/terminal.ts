@@ -10,8 +10,8 @@ import { STEP_IDS, type Lang, type Verdict } from '../types.ts';
 export interface TerminalOptions { lang: Lang; color?: boolean; verbose?: boolean }
 
 const T = {
-  ja: { total: '合計', checked: 'この実行で採点できた配点', hidden: '残りは TA 採点の非公開チェック', mistake: 'よくある間違い', hint: 'ヒント', next: '次にやること', done: '公開チェックはすべて通りました。make train で学習させてみましょう。', protections: '保護', all: 'すべて有効', time: '時間' },
-  en: { total: 'total', checked: 'points this run could check', hidden: 'the rest are hidden checks, run by TA grading', mistake: 'known mistake', hint: 'hint', next: 'next', done: 'All public checks pass. Try make train.', protections: 'protections', all: 'all on', time: 'time' },
+  ja: { total: '合計', checked: 'この実行で採点できた配点', hidden: '残りは TA 採点の非公開チェック', mistake: 'よくある間違い', hint: 'ヒント', next: '次にやること', done: '公開チェックはすべて通りました。make train で学習させてみましょう。', protections: '保護', all: 'すべて有効', time: '時間', types: '型チェックの警告 (減点はありません):' },
+  en: { total: 'total', checked: 'points this run could check', hidden: 'the rest are hidden checks, run by TA grading', mistake: 'known mistake', hint: 'hint', next: 'next', done: 'All public checks pass. Try make train.', protections: 'protections', all: 'all on', time: 'time', types: 'type-check warnings (they cost no points):' },
 };
 
 /** Strip terminal control sequences from anything that came from a submission. */
@@ -34,6 +34,10 @@ export function renderTerminal(report: GradeReport, opts: TerminalOptions): stri
     const head = `${mark} ${step} ${STEP_TITLES[step][L]}`;
     lines.push(`${head.padEnd(44)} ${c.bold(`${String(got).padStart(2)}/${max}`)}  ${c.dim(STEP_FILES[step])}`);
     for (const v of vs.filter(x => x.status !== 'passed')) lines.push(...renderFailure(v, opts, c));
+  }
+  if (report.typeWarnings.length > 0) {
+    lines.push('', c.yellow(t.types));
+    for (const w of report.typeWarnings) lines.push(c.dim(`    ${w.file}:${w.line}:${w.column} ${w.code} ${sanitize(w.message)}`));
   }
   lines.push('');
   lines.push(c.bold(`${t.total}: ${report.score} / ${report.checkedPoints}`) +
