@@ -29,9 +29,10 @@ program.command('grade')
   .option('--step <n>', 'grade one step (1–6)', parseStep)
   .option('--verbose', 'show every message of a failing check')
   .option('--no-typecheck', 'skip the type-check warnings (they never cost points)')
-  .action(async (o: { submission: string; results?: string; junit?: string; lang?: string; hidden?: boolean; step?: StepId; verbose?: boolean; typecheck: boolean }) => {
+  .option('--fixture <file>', 'answer from this fixture file even where solutions/ exists (as the student release does)')
+  .action(async (o: { submission: string; results?: string; junit?: string; lang?: string; hidden?: boolean; step?: StepId; verbose?: boolean; typecheck: boolean; fixture?: string }) => {
     const lang = parseLang(o.lang);
-    const oracle = await chooseOracle({ hidden: o.hidden });
+    const oracle = await chooseOracle({ hidden: o.hidden, fixture: o.fixture });
     const report = await grade(readFolder(resolve(o.submission)), { oracle, hidden: o.hidden, steps: o.step ? [o.step] : undefined, typecheck: o.typecheck });
     console.log(renderTerminal(report, { lang, color: process.stdout.isTTY, verbose: o.verbose }));
     if (o.results) writeAtomic(o.results, JSON.stringify(toGradescope(report, lang), null, 2));

@@ -39,7 +39,8 @@ export async function liveOracle(root = ROOT): Promise<LiveOracle> {
 }
 
 export async function chooseOracle(opts: { hidden?: boolean; fixture?: string } = {}): Promise<Oracle> {
-  if (hasSolutions()) return liveOracle();
+  if (opts.fixture && opts.hidden) throw new Error('--hidden cannot be answered from a fixture (it holds public answers only)');
+  if (hasSolutions() && !opts.fixture) return liveOracle();
   if (opts.hidden) throw new Error('--hidden needs solutions/ (TA grading runs in the course repository)');
   const path = opts.fixture ?? FIXTURE_PATH;
   if (!existsSync(path)) throw new Error(`no solutions/ and no fixture at ${path}: run \`make fixtures\` in the course repository`);
