@@ -275,6 +275,14 @@ describe('terminal report', () => {
     expect(nextAction(vs.slice(2), 'en').text).toContain('sgdStep() in 03_sgd.ts');
   });
 
+  it('says a mistake and its hint once per step, even when it fails several checks', () => {
+    const fault = { id: 'delta1-no-fprime', title: msg('δ1 に f\'(A1) を掛けていない', "δ1 is missing the factor f'(A1)"), hint: msg('ヒント本文', 'THE HINT') };
+    const failed = (id: string) => verdict({ id, status: 'failed', points: 0, messages: [msg('…', 'backward.delta1: differs')], fault });
+    const text = renderTerminal(report([failed('02.delta'), failed('02.grads')]), { lang: 'en' });
+    expect(text.split('THE HINT').length - 1).toBe(1);
+    expect(text).toContain('known mistake: as above [delta1-no-fprime]');
+  });
+
   it('after a single step passes, "next:" points at the following step; after 05, at the full grade', () => {
     expect(nextAction([verdict({})], 'en')).toEqual({ step: '03', command: 'make grade STEP=3', text: 'step 02 passes; now sgdStep() in 03_sgd.ts' });
     expect(nextAction([verdict({ id: '05.exact', step: '05' })], 'en').command).toBe('make grade');

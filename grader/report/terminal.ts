@@ -18,13 +18,13 @@ const T = {
   ja: {
     total: '合計', checked: 'この実行で採点できた配点', hidden: '残りは TA 採点の非公開チェック', mistake: 'よくある間違い', hint: 'ヒント',
     next: '次にやること', done: '公開チェックはすべて通りました。make train で学習させてみましょう。', protections: '保護', all: 'すべて有効',
-    time: '時間', types: '型チェックの警告 (減点はありません):', notImplemented: '未実装', needsEarlier: '01–05 の実装が先です',
+    time: '時間', types: '型チェックの警告 (減点はありません):', notImplemented: '未実装', needsEarlier: '01–05 の実装が先です', asAbove: '上と同じ',
     stepDone: (s: string) => `${s} は完了です。次は `,
   },
   en: {
     total: 'total', checked: 'points this run could check', hidden: 'the rest are hidden checks, run by TA grading', mistake: 'known mistake', hint: 'hint',
     next: 'next', done: 'All public checks pass. Try make train.', protections: 'protections', all: 'all on',
-    time: 'time', types: 'type-check warnings (they cost no points):', notImplemented: 'not implemented yet', needsEarlier: 'implement 01–05 first',
+    time: 'time', types: 'type-check warnings (they cost no points):', notImplemented: 'not implemented yet', needsEarlier: 'implement 01–05 first', asAbove: 'as above',
     stepDone: (s: string) => `step ${s} passes; now `,
   },
 };
@@ -92,17 +92,22 @@ export function renderStep(step: StepId, verdicts: readonly Verdict[], opts: Ste
     return [`${head} ${c.dim(`— ${why}`)}`];
   }
   const lines = [head];
-  for (const v of verdicts.filter(x => x.status !== 'passed')) lines.push(...renderFailure(v, opts, c));
+  // One mistake usually fails several checks: its hint is said once per step.
+  const said = new Set<string>();
+  for (const v of verdicts.filter(x => x.status !== 'passed')) lines.push(...renderFailure(v, opts, c, said));
   return lines;
 }
 
-export function renderFailure(v: Verdict, opts: StepOptions, c: Colors = colors(opts)): string[] {
+export function renderFailure(v: Verdict, opts: StepOptions, c: Colors = colors(opts), said = new Set<string>()): string[] {
   const L = opts.lang, t = T[L];
   const out = [`    ${c.red('✗')} ${v.title[L]} ${c.dim(`(${v.id}, 0/${v.maxPoints})`)}`];
   const shown = opts.verbose ? v.messages : v.messages.slice(0, 3);
   for (const m of shown) out.push(...sanitize(m[L]).split('\n').map(line => `        ${line}`));
   if (shown.length < v.messages.length) out.push(c.dim(`        … +${v.messages.length - shown.length}`));
-  if (v.fault) {
+  if (v.fault && said.has(v.fault.id)) {
+    out.push(`        ${c.yellow(`${t.mistake}: ${t.asAbove}`)} ${c.dim(`[${v.fault.id}]`)}`);
+  } else if (v.fault) {
+    said.add(v.fault.id);
     out.push(`        ${c.yellow(`${t.mistake}: ${v.fault.title[L]}`)} ${c.dim(`[${v.fault.id}]`)}`);
     if (opts.hints !== false) out.push(`        ${c.cyan(`${t.hint}: ${v.fault.hint[L]}`)}`);
   }
