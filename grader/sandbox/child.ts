@@ -11,10 +11,11 @@
 //     --max-old-space-size for a clear V8 heap error.
 //   - no network: `unshare -rn` (a new, empty network namespace) where user namespaces work.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { decode, DecodeError } from '../codec.ts';
-import type { ChildEvent, ErrorInfo, Job, JobBody } from './protocol.ts';
+import { MAX_ERROR_MESSAGE, type ChildEvent, type ErrorInfo, type Hello, type Job, type JobBody } from './protocol.ts';
 
 export interface Limits { memoryMiB: number; callMs: number; trainMs: number }
 export const DEFAULT_LIMITS: Limits = { memoryMiB: 1536, callMs: 4000, trainMs: 90_000 };
@@ -53,7 +54,11 @@ interface Pending {
   job: Job;
   resolve: (r: JobResult) => void;
   timer: NodeJS.Timeout;
+  /** Training only: the per-call limit, restarted by every progress event. */
+  idle?: NodeJS.Timeout;
   importing?: string;
+  /** Training only: the student function that was called last. */
+  calling?: string;
 }
 
 export type JobResult =
@@ -61,6 +66,7 @@ export type JobResult =
   | { ok: false; error: ErrorInfo };
 
 const MAX_CAPTURE = 64 * 1024;
+const FORGED = 'forged output?';
 
 /** A child that is (re)started on demand and killed on timeout, crash or protocol abuse. */
 export class SandboxChild {
@@ -68,6 +74,10 @@ export class SandboxChild {
   private pending?: Pending;
   private buffer = '';
   private nextId = 1;
+  /** Stamped on every answer of the current process by the runner; see protocol.ts. */
+  private token = '';
+  /** The end of the current process's stderr: where Node says why it died. */
+  private stderr = '';
   /** What the student's code printed (for display only, capped). */
   output = '';
   starts = 0;
@@ -86,15 +96,21 @@ export class SandboxChild {
     const proc = spawn(cmd, args, { cwd: this.dir, env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
     this.starts++;
     this.buffer = '';
+    this.stderr = '';
+    this.token = randomBytes(16).toString('hex');
     const capture = (chunk: Buffer) => {
       if (this.output.length < MAX_CAPTURE) this.output += chunk.toString('utf8').slice(0, MAX_CAPTURE - this.output.length);
     };
     proc.stdout!.on('data', capture);
-    proc.stderr!.on('data', capture);
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      capture(chunk);
+      if (proc === this.proc) this.stderr = (this.stderr + chunk.toString('utf8')).slice(-8192);
+    });
     (proc.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => this.onData(proc, chunk));
     proc.stdin!.on('error', () => { /* the child died; 'exit' reports it */ });
     proc.on('exit', (code, signal) => this.onExit(proc, code, signal));
     proc.on('error', err => this.fail(proc, { kind: 'crash', message: `could not start the sandbox: ${err.message}` }));
+    proc.stdin!.write(JSON.stringify({ token: this.token } satisfies Hello) + '\n');
     return proc;
   }
 
@@ -105,14 +121,30 @@ export class SandboxChild {
     const full = { ...job, id: this.nextId++ } as Job;
     const ms = full.kind === 'train' ? this.limits.trainMs : this.limits.callMs;
     return new Promise(resolve => {
-      const timer = setTimeout(() => {
-        const p = this.pending;
-        const where = p?.importing ? `while importing ${p.importing}.ts` : `while running ${describeJob(full)}`;
-        this.fail(proc, { kind: 'timeout', message: `no answer within ${ms / 1000} s ${where} (infinite loop?)`, module: p?.importing });
-      }, ms);
+      const timer = setTimeout(() => this.timeout(proc, ms), ms);
       this.pending = { job: full, resolve, timer };
       proc.stdin!.write(JSON.stringify(full) + '\n');
     });
+  }
+
+  /**
+   * Training runs many student calls in one job: besides the job's own limit, each import and
+   * each call gets the per-call limit, so a hang costs seconds, not the whole training budget.
+   * It starts with the runner's first event: reading the job (megabytes of data) is not timed.
+   */
+  private restartIdle(proc: ChildProcess): void {
+    const p = this.pending;
+    if (!p) return;
+    clearTimeout(p.idle);
+    p.idle = setTimeout(() => this.timeout(proc, this.limits.callMs), this.limits.callMs);
+  }
+
+  private timeout(proc: ChildProcess, ms: number): void {
+    const p = this.pending;
+    if (!p) return;
+    const where = p.importing ? `while importing ${p.importing}.ts`
+      : p.calling ? `while running ${p.calling}() during training` : `while running ${describeJob(p.job)}`;
+    this.fail(proc, { kind: 'timeout', message: `no answer within ${ms / 1000} s ${where} (infinite loop?)`, module: p.importing });
   }
 
   private onData(proc: ChildProcess, chunk: Buffer): void {
@@ -123,7 +155,7 @@ export class SandboxChild {
       return;
     }
     let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+    while (proc === this.proc && (nl = this.buffer.indexOf('\n')) >= 0) {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + 1);
       this.onEvent(proc, line);
@@ -136,16 +168,27 @@ export class SandboxChild {
     try {
       ev = JSON.parse(line) as ChildEvent;
     } catch {
-      this.fail(proc, { kind: 'protocol', message: 'the grader channel received text that is not the runner\'s (forged output?)' });
+      this.fail(proc, { kind: 'protocol', message: `the grader channel received text that is not the runner's (${FORGED})` });
       return;
     }
-    if (!p || typeof ev !== 'object' || ev === null || ev.id !== p.job.id) {
-      this.fail(proc, { kind: 'protocol', message: 'the grader channel received a message nobody asked for (forged output?)' });
+    if (typeof ev !== 'object' || ev === null || ev.k !== this.token) {
+      this.fail(proc, { kind: 'protocol', message: `the grader channel received a message the runner did not write (${FORGED})` });
       return;
     }
-    if ('phase' in ev) { p.importing = String(ev.module); return; }
-    clearTimeout(p.timer);
+    if (!p || ev.id !== p.job.id) {
+      this.fail(proc, { kind: 'protocol', message: 'the grader channel received an answer nobody asked for' });
+      return;
+    }
+    if ('phase' in ev) {
+      if (ev.phase === 'import') p.importing = String(ev.module);
+      else if (ev.phase === 'imported') p.importing = undefined;
+      else if (ev.phase === 'call') p.calling = String(ev.fn);
+      if (p.job.kind === 'train') this.restartIdle(proc);
+      return;
+    }
     this.pending = undefined;
+    clearTimeout(p.timer);
+    clearTimeout(p.idle);
     if (ev.ok === true) {
       try {
         p.resolve({
@@ -168,12 +211,15 @@ export class SandboxChild {
     this.proc = undefined;
     const p = this.pending;
     if (!p) return;
-    const tail = this.output.trim().split('\n').slice(-3).join(' | ').slice(0, 300);
-    const memory = /heap out of memory|Array buffer allocation failed|Cannot allocate|RangeError: Invalid typed array length/i.test(this.output);
-    const where = p.importing ? `while importing ${p.importing}.ts` : `while running ${describeJob(p.job)}`;
-    const how = memory ? 'ran out of memory (limit ' + this.limits.memoryMiB + ' MiB)'
-      : signal ? `was killed (${signal})` : `exited with code ${code} (process.exit?)`;
-    this.settle({ kind: 'crash', message: `the sandbox process ${how} ${where}${tail ? `: ${tail}` : ''}`, module: p.importing });
+    // Only Node's own last words, from stderr: what the student printed is never repeated here.
+    const memory = /heap out of memory|Array buffer allocation failed|Cannot allocate|Invalid typed array length/i.test(this.stderr);
+    const uncaught = /^\w*(?:Error|Exception)\b.*$/m.exec(this.stderr)?.[0].slice(0, 200);
+    const where = p.importing ? `while importing ${p.importing}.ts`
+      : p.calling ? `while running ${p.calling}() during training` : `while running ${describeJob(p.job)}`;
+    const how = memory ? `ran out of memory (limit ${this.limits.memoryMiB} MiB)`
+      : signal ? `was killed (${signal})`
+      : `exited with code ${code} (${code === 0 ? 'process.exit?' : uncaught ? `uncaught ${uncaught}` : 'process.exit?'})`;
+    this.settle({ kind: 'crash', message: `the sandbox process ${how} ${where}`, module: p.importing });
   }
 
   private fail(proc: ChildProcess, error: ErrorInfo): void {
@@ -186,6 +232,7 @@ export class SandboxChild {
     const p = this.pending;
     if (!p) return;
     clearTimeout(p.timer);
+    clearTimeout(p.idle);
     this.pending = undefined;
     p.resolve({ ok: false, error });
   }
@@ -207,7 +254,7 @@ function sanitizeError(e: Partial<ErrorInfo>): ErrorInfo {
   const loc = e.location;
   return {
     kind: KINDS.has(String(e.kind)) ? (e.kind as ErrorInfo['kind']) : 'throw',
-    message: String(e.message ?? '').slice(0, 2000),
+    message: String(e.message ?? '').slice(0, MAX_ERROR_MESSAGE),
     name: e.name === undefined ? undefined : String(e.name).slice(0, 100),
     module: e.module === undefined ? undefined : String(e.module).slice(0, 40),
     fn: e.fn === undefined ? undefined : String(e.fn).slice(0, 40),

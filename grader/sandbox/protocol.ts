@@ -1,7 +1,9 @@
 // grader/sandbox/protocol.ts — the messages between the judge and the sandbox child.
-// The judge writes jobs as JSON lines on the child's stdin; the child answers on fd 3, one JSON
-// line per event. The child's stdout/stderr are only captured for display: nothing a submission
-// prints there is read as a result.
+// The judge writes JSON lines on the child's stdin: first a Hello with a secret token, then
+// jobs. The child answers on fd 3, one JSON line per event, each carrying the token: student
+// code can write on fd 3 too, but it never sees the token (the runner reads it before any
+// student module is loaded), so a line without it is forged. The child's stdout/stderr are
+// only captured for display: nothing a submission prints there is read as a result.
 import type { Encoded } from '../codec.ts';
 
 export const STEP_MODULES = ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising'] as const;
@@ -26,6 +28,12 @@ export type Job = CallJob | TrainJob;
 /** A job before the child assigns its id. */
 export type JobBody = Omit<CallJob, 'id'> | Omit<TrainJob, 'id'>;
 
+/** The first line on the child's stdin. */
+export interface Hello { token: string }
+
+/** Error messages are cut to this length on both sides of the channel. */
+export const MAX_ERROR_MESSAGE = 2000;
+
 export interface SourceLocation { file: string; line: number; column: number }
 
 export interface ErrorInfo {
@@ -37,8 +45,12 @@ export interface ErrorInfo {
   fn?: string;
 }
 
-/** An event from the child: progress (importing a module) or a job's result. */
-export type ChildEvent =
-  | { id: number; phase: 'import'; module: string }
+/**
+ * An event from the child, stamped with the Hello's token (`k`): progress (a module starts or
+ * ends loading; in training, a student function is called) or a job's result.
+ */
+export type ChildEvent = { k: string } & (
+  | { id: number; phase: 'import' | 'imported'; module: string }
+  | { id: number; phase: 'call'; fn: string }
   | { id: number; ok: true; value: Encoded; mutated: string[]; ms: number }
-  | { id: number; ok: false; error: ErrorInfo };
+  | { id: number; ok: false; error: ErrorInfo });

@@ -1,12 +1,13 @@
 // grader/sandbox/runner.ts — runs INSIDE the sandbox child (compiled by esbuild, never by tsx).
 // It imports the student's compiled files on demand, calls the requested function on decoded
 // arguments, and reports the result on fd 3. It is the only trusted code in the child, so it
-// takes its own references to what it needs before any student module is loaded.
+// takes its own references to what it needs before any student module is loaded, and stamps
+// every answer with the token from the judge's first line, which no student code has seen.
 import { writeSync } from 'node:fs';
 import { encode, decode } from '../codec.ts';
 import { train, type Steps } from '../../lib/train.ts';
 import { evaluateTraining, type TrainJobOptions } from '../checks/training-eval.ts';
-import type { ChildEvent, ErrorInfo, Job } from './protocol.ts';
+import { MAX_ERROR_MESSAGE, type ChildEvent, type ErrorInfo, type Hello, type Job } from './protocol.ts';
 
 const CHANNEL = 3;
 const stringify = JSON.stringify;
@@ -15,8 +16,11 @@ const write = writeSync;
 const now = () => performance.now();
 const NOT_IMPLEMENTED = '未実装 / not implemented';
 
-function send(ev: ChildEvent): void {
-  write(CHANNEL, stringify(ev) + '\n');
+type Unstamped<T> = T extends unknown ? Omit<T, 'k'> : never;
+let token = '';
+
+function send(ev: Unstamped<ChildEvent>): void {
+  write(CHANNEL, stringify({ k: token, ...ev }) + '\n');
 }
 
 // Hardening beyond the permission model: the old internal bindings are the classic way around it.
@@ -31,7 +35,8 @@ function load(id: number, module: string): Promise<Record<string, unknown>> {
   if (!m) {
     send({ id, phase: 'import', module });
     // A URL, not a template string: esbuild would try to bundle a glob of the folder.
-    m = import(new URL(`./assignments/${module}.mjs`, import.meta.url).href) as Promise<Record<string, unknown>>;
+    m = (import(new URL(`./assignments/${module}.mjs`, import.meta.url).href) as Promise<Record<string, unknown>>)
+      .finally(() => send({ id, phase: 'imported', module }));
     modules.set(module, m);
   }
   return m;
@@ -51,7 +56,7 @@ function describeError(err: unknown, kind: ErrorInfo['kind'], module: string, fn
   const where = locate(err);
   return {
     kind: notImplemented ? 'not-implemented' : kind,
-    message: message.slice(0, 2000),
+    message: message.slice(0, MAX_ERROR_MESSAGE),
     name,
     location: where && { file: where.file, line: where.line, column: where.column },
     module,
@@ -114,7 +119,9 @@ async function runTrain(job: Extract<Job, { kind: 'train' }>): Promise<void> {
   for (const [module, fn] of wanted) {
     const f = await fnFrom(job.id, module, fn);
     if (typeof f !== 'function') { send({ id: job.id, ok: false, error: f }); return; }
-    steps[fn] = f;
+    // Say which function runs next: the judge allows each call the per-call time limit, so a
+    // hang inside training is stopped as fast as one in a single call, and named.
+    steps[fn] = (...a: unknown[]) => { send({ id: job.id, phase: 'call', fn }); return f(...a); };
   }
   const data = decode(job.data) as Parameters<typeof train>[1];
   const opts = decode(job.opts) as TrainJobOptions;
@@ -139,6 +146,7 @@ process.stdin.on('data', (chunk: string) => {
   while ((nl = buffered.indexOf('\n')) >= 0) {
     const line = buffered.slice(0, nl);
     buffered = buffered.slice(nl + 1);
+    if (!token) { token = String((parse(line) as Hello).token); continue; }
     const job = parse(line) as Job;
     queue = queue.then(() => (job.kind === 'train' ? runTrain(job) : runCall(job)));
   }
