@@ -32,10 +32,36 @@ const ARG_NAMES: Record<string, readonly string[]> = {
   adamStep: ['params', 'grads', 'state', 't', 'hp'], corrupt: ['X', 'sigma', 'rng'],
 };
 
+/** "(01_forward.ts line 31)"; a compile error also gives the column. */
+function whereOf(e: ErrorInfo): Msg {
+  const l = e.location;
+  if (!l) return msg('', '');
+  return e.kind === 'compile'
+    ? msg(` (${l.file} ${l.line} 行目 ${l.column} 文字目)`, ` (${l.file} line ${l.line}, column ${l.column})`)
+    : msg(` (${l.file} ${l.line} 行目)`, ` (${l.file} line ${l.line})`);
+}
+
+/** What an error the sandbox caused means; the raw message does not say it is the sandbox. */
+function causeOf(e: ErrorInfo): Msg {
+  const text = `${e.name ?? ''}: ${e.message}`;
+  if (/Array buffer allocation failed|Invalid (typed )?array (buffer )?length|heap out of memory/i.test(text)) {
+    return msg(' — メモリ不足: 採点環境のメモリ上限を超える配列を作ろうとしました', ' — out of memory: an allocation beyond the sandbox\'s memory limit');
+  }
+  if (/Access to this API has been restricted|ERR_ACCESS_DENIED/.test(text)) {
+    return msg(' — 採点環境ではファイル・子プロセス・ワーカーは使えません (引数だけから計算してください)',
+      ' — the grading sandbox allows no files, child processes or workers: compute from the arguments only');
+  }
+  if (/Code generation from strings disallowed/.test(text)) {
+    return msg(' — 採点環境では eval と new Function は使えません', ' — eval and new Function are disabled in the grading sandbox');
+  }
+  return msg('', '');
+}
+
 export function explain(e: ErrorInfo, call?: Call): Msg {
   const file = e.module ? `${e.module}.ts` : call ? `${call.module}.ts` : '';
   const fn = e.fn ?? call?.fn;
-  const where = e.location ? ` (${e.location.file} ${e.location.line} 行目 / line ${e.location.line})` : '';
+  const where = whereOf(e);
+  const cause = causeOf(e);
   const shapes = call ? describeArgs(ARG_NAMES[call.fn] ?? [], call.args) : '';
   const shapeLine = shapes ? msg(`\n  引数の形: ${shapes}`, `\n  argument shapes: ${shapes}`) : msg('', '');
   switch (e.kind) {
@@ -43,16 +69,16 @@ export function explain(e: ErrorInfo, call?: Call): Msg {
       return msg(`${file} の ${fn}() はまだ実装されていません (TODO の throw が残っています)`,
         `${fn}() in ${file} is not implemented yet (the TODO's throw is still there)`);
     case 'compile':
-      return msg(`${file} をコンパイルできません${where}: ${e.message}`, `${file} does not compile${where}: ${e.message}`);
+      return msg(`${file} をコンパイルできません${where.ja}: ${e.message}`, `${file} does not compile${where.en}: ${e.message}`);
     case 'import':
-      return msg(`${file} を読み込むときにエラー${where}: ${e.name ?? 'Error'}: ${e.message}`,
-        `${file} failed while loading${where}: ${e.name ?? 'Error'}: ${e.message}`);
+      return msg(`${file} を読み込むときにエラー${where.ja}: ${e.name ?? 'Error'}: ${e.message}${cause.ja}`,
+        `${file} failed while loading${where.en}: ${e.name ?? 'Error'}: ${e.message}${cause.en}`);
     case 'missing-export':
       return msg(`${file} が関数 ${fn} を export していません (名前を変えていませんか?)`,
         `${file} does not export a function ${fn} (was it renamed?)`);
     case 'throw':
-      return msg(`${fn}() がエラーを投げました${where}: ${e.name ?? 'Error'}: ${e.message}${shapeLine.ja}`,
-        `${fn}() threw${where}: ${e.name ?? 'Error'}: ${e.message}${shapeLine.en}`);
+      return msg(`${fn}() がエラーを投げました${where.ja}: ${e.name ?? 'Error'}: ${e.message}${cause.ja}${shapeLine.ja}`,
+        `${fn}() threw${where.en}: ${e.name ?? 'Error'}: ${e.message}${cause.en}${shapeLine.en}`);
     case 'timeout':
       return msg(`時間切れ: ${e.message} — 無限ループがないか確認してください`, `time limit: ${e.message}`);
     case 'crash':
@@ -103,7 +129,8 @@ export class StudentRunner {
     if (e.kind === 'import' || e.kind === 'compile' || ((e.kind === 'timeout' || e.kind === 'crash') && e.module)) {
       this.fatal.set(e.module ?? module, e);
     } else if (e.kind === 'timeout' || e.kind === 'crash' || e.kind === 'protocol') {
-      this.fatal.set(fnKey, { ...e, kind: 'skipped', message: `${fnKey.split('.')[1]}() ${e.kind === 'timeout' ? 'timed out' : 'crashed'} before: ${e.message}` });
+      const what = e.kind === 'timeout' ? 'timed out' : e.kind === 'crash' ? 'crashed' : 'disturbed the grader\'s channel';
+      this.fatal.set(fnKey, { ...e, kind: 'skipped', message: `${fnKey.split('.')[1]}() ${what} before: ${e.message}` });
     }
   }
 
