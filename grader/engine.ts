@@ -16,7 +16,7 @@ import { prepareSandbox } from './sandbox/compile.ts';
 import { detectProtections, DEFAULT_LIMITS, type Limits, type Protections } from './sandbox/child.ts';
 import { StudentRunner } from './student.ts';
 import { typecheck, type TypeWarning } from './typecheck.ts';
-import { msg, STEP_IDS, type StepId, type Verdict } from './types.ts';
+import { msg, STEP_IDS, type FaultMatch, type StepId, type Verdict } from './types.ts';
 
 export const GRADER_VERSION = '1.0.0';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -119,9 +119,19 @@ function verdictOf(entry: (typeof RUBRIC)[number], findings: Finding[], seconds:
     status: passed ? 'passed' : findings.some(f => f.error) ? 'error' : 'failed',
     points: passed ? entry.points : 0, maxPoints: entry.points,
     messages: findings.map(f => f.message),
-    fault: findings.find(f => f.fault)?.fault,
+    fault: faultOf(findings),
     seed: entry.seed, seconds,
   };
+}
+
+/**
+ * The mistake a check's failures point to: named only when every failure of the check matches
+ * the same variant. One case matching by coincidence (every gradient ×3 equals "no 1/n" when
+ * n = 3) while another contradicts it is no diagnosis: no match, no guess.
+ */
+function faultOf(findings: Finding[]): FaultMatch | undefined {
+  const first = findings[0]?.fault;
+  return first && findings.every(f => f.fault?.id === first.id) ? first : undefined;
 }
 
 export async function pool<T>(items: readonly T[], jobs: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -20,12 +20,23 @@ export interface FaultInfo { id: string; module: StepModule; title: Msg; hint: M
 
 export type RefModules = Record<StepModule, Record<string, (...a: unknown[]) => unknown>>;
 
+/**
+ * What a fault variant "returns" when it throws: its error message. Some mistakes only show as
+ * a shape error (Z without its bias row, W0ᵀ as on the slide, W1ᵀ with the bias column kept);
+ * a student's call that throws the very same message is diagnosed as that mistake. A plain
+ * object, so it survives the fixture's encoding.
+ */
+export interface VariantThrew { $threw: string }
+
+export const variantThrew = (v: unknown): v is VariantThrew =>
+  typeof v === 'object' && v !== null && typeof (v as { $threw?: unknown }).$threw === 'string' && Object.keys(v).length === 1;
+
 export interface Oracle {
   readonly kind: 'live' | 'fixture';
   /** Persist what is worth keeping between runs (no-op where nothing is). */
   flush?(): void;
   reference(call: Call): Promise<unknown>;
-  /** undefined when the variant throws or is unknown: no output, so no match. */
+  /** The variant's output; a VariantThrew when it throws; undefined when unknown (no match). */
   variant(faultId: string, call: Call): Promise<unknown>;
   derived(key: string, compute: (ref: RefModules) => unknown | Promise<unknown>): Promise<unknown>;
   faults(): readonly FaultInfo[];
@@ -101,8 +112,8 @@ export class LiveOracle implements Oracle {
         const mod = await this.loadVariant(faultId);
         const f = mod[call.fn] as ((...a: unknown[]) => unknown) | undefined;
         return f ? f(...fresh(call.args)) : undefined;
-      } catch {
-        return undefined; // a variant that throws has no output to match
+      } catch (err) {
+        return { $threw: err instanceof Error ? err.message : String(err) } satisfies VariantThrew;
       }
     });
   }

@@ -6,7 +6,8 @@ import type { Params } from '../../lib/model.ts';
 import { Rng } from '../../lib/random.ts';
 import type { MnistSplit } from '../../lib/mnist.ts';
 import { compareValue, TIGHT, type Tolerance } from '../compare.ts';
-import type { Call, Oracle } from '../oracle.ts';
+import { variantThrew, type Call, type FaultInfo, type Oracle } from '../oracle.ts';
+import { MAX_ERROR_MESSAGE, type ErrorInfo } from '../sandbox/protocol.ts';
 import type { Outcome, StudentRunner } from '../student.ts';
 import { msg, type FaultMatch, type Msg, type RubricEntry } from '../types.ts';
 
@@ -48,14 +49,19 @@ function withLabel(label: string, m: Msg): Msg {
   return label ? msg(`[${label}] ${m.ja}`, `[${label}] ${m.en}`) : m;
 }
 
-/** Run the student's call; a failure to run becomes an error finding. */
+/**
+ * Run the student's call; a failure to run becomes an error finding. A call that throws the
+ * same error as a fault variant (a shape error, most often) is diagnosed as that mistake.
+ */
 export async function run(ctx: CheckContext, call: Call, label = ''): Promise<Outcome> {
   const out = await ctx.student.call(ctx.entry.step, call);
+  await variantsOf(ctx, call);
   if (!out.ok) {
+    const fault = await diagnoseThrow(ctx, call, out.error);
     // The same reason for every case (a missing function, a hang) is said once, without a case label.
     const again = ctx.findings.filter(f => f.error && f.message.en.endsWith(out.explain.en));
-    if (again.length === 0) ctx.findings.push({ message: withLabel(label, out.explain), error: true });
-    else for (const f of again) f.message = out.explain;
+    if (again.length === 0) ctx.findings.push({ message: withLabel(label, out.explain), error: true, fault });
+    else for (const f of again) { f.message = out.explain; f.fault ??= fault; }
   }
   return out;
 }
@@ -65,7 +71,6 @@ export interface SameOptions { only?: readonly string[]; tol?: Tolerance; name?:
 /** The student's result must equal the reference's; returns the student's value when it ran. */
 export async function same(ctx: CheckContext, call: Call, label = '', opts: SameOptions = {}): Promise<unknown> {
   const [out, expected] = await Promise.all([run(ctx, call, label), ctx.oracle.reference(call)]);
-  if (ctx.recordVariants) await variantsOf(ctx, call);
   if (!out.ok) return undefined;
   const diffs = compareValue(opts.name ?? call.fn, expected, out.value, opts.tol ?? TIGHT, opts.only);
   if (diffs.length > 0) {
@@ -76,19 +81,34 @@ export async function same(ctx: CheckContext, call: Call, label = '', opts: Same
 }
 
 /** Fixture making: ask every output-detected variant of the call's module, so that an offline
- *  diagnose() of the same call finds the same answers the live oracle would compute. */
-export async function variantsOf(ctx: CheckContext, call: Call): Promise<void> {
+ *  diagnose() of the same call finds the same answers the live oracle would compute. Every
+ *  call goes through run(), so every call is recorded, including those of checks that
+ *  diagnose only on failure (02.gradcheck, 05.stats), which the reference never reaches. */
+async function variantsOf(ctx: CheckContext, call: Call): Promise<void> {
   if (!ctx.recordVariants) return;
   for (const f of ctx.oracle.faults()) if (f.module === call.module && f.detect === 'output') await ctx.oracle.variant(f.id, call);
 }
+
+const matchOf = (f: FaultInfo): FaultMatch => ({ id: f.id, title: f.title, hint: f.hint });
 
 /** The first fault variant whose output equals the student's; no match, no guess. */
 export async function diagnose(ctx: CheckContext, call: Call, got: unknown, opts: SameOptions = {}): Promise<FaultMatch | undefined> {
   for (const f of ctx.oracle.faults()) {
     if (f.module !== call.module || f.detect !== 'output') continue;
     const v = await ctx.oracle.variant(f.id, call);
-    if (v === undefined) continue;
-    if (compareValue('', v, got, opts.tol ?? TIGHT, opts.only).length === 0) return { id: f.id, title: f.title, hint: f.hint };
+    if (v === undefined || variantThrew(v)) continue;
+    if (compareValue('', v, got, opts.tol ?? TIGHT, opts.only).length === 0) return matchOf(f);
+  }
+  return undefined;
+}
+
+/** The first fault variant that throws exactly the error the student's call threw. */
+async function diagnoseThrow(ctx: CheckContext, call: Call, error: ErrorInfo): Promise<FaultMatch | undefined> {
+  if (error.kind !== 'throw') return undefined;
+  for (const f of ctx.oracle.faults()) {
+    if (f.module !== call.module || f.detect !== 'output') continue;
+    const v = await ctx.oracle.variant(f.id, call);
+    if (variantThrew(v) && v.$threw.slice(0, MAX_ERROR_MESSAGE) === error.message) return matchOf(f);
   }
   return undefined;
 }
@@ -101,7 +121,7 @@ export async function pure(ctx: CheckContext, call: Call, label = ''): Promise<v
   ctx.findings.push({
     message: withLabel(label, msg(`${call.fn}() が引数を書き換えました: ${out.mutated.join(', ')}`,
       `${call.fn}() modified its arguments: ${out.mutated.join(', ')}`)),
-    fault: f && { id: f.id, title: f.title, hint: f.hint },
+    fault: f && matchOf(f),
   });
 }
 

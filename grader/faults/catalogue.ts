@@ -1,8 +1,11 @@
 // grader/faults/catalogue.ts — the common mistakes, each the reference with exactly one patch.
 // Course staff: a new fault is one entry here. `find` must occur exactly once in the solution
 // file (the test suite checks it, so an edit to solutions/ that breaks a patch is caught).
-// `checks` lists the checks the fault must fail; the test suite proves each one fails them and
-// that the diagnosis names this fault and no other. Hints use the lecture's symbols.
+// `checks` lists every public check of the fault's step that the fault fails; test/faults.test.ts
+// grades the patched reference and proves that exactly these fail, that each names this fault
+// and no other (no other variant gives the same output there), and that the rest pass.
+// A mistake that makes the code throw is recognised by its error message (a shape error names
+// both shapes), so patches may throw. Hints use the lecture's symbols.
 import type { StepModule } from '../sandbox/protocol.ts';
 import { msg, type Msg } from '../types.ts';
 
@@ -12,7 +15,7 @@ export interface Fault {
   id: string;
   module: StepModule;
   patches: Patch[];
-  /** The checks this mistake must fail (rubric ids). */
+  /** Every public check of its step that this mistake fails (rubric ids). */
   checks: string[];
   title: Msg;
   hint: Msg;
@@ -25,7 +28,7 @@ export const FAULTS: readonly Fault[] = [
   {
     id: 'sigmoid-sign', module: '01_forward',
     patches: [{ find: 'return 1 / (1 + Math.exp(-a));', replace: 'return 1 / (1 + Math.exp(a));' }],
-    checks: ['01.sigmoid', '01.forward.identity'],
+    checks: ['01.sigmoid', '01.forward.identity', '01.forward.sigmoid'],
     title: msg('sigmoid の符号が逆', 'sigmoid has the wrong sign'),
     hint: msg('f(a) = 1 / (1 + e^{−a}) です。e の肩は −a。f(0) = 0.5, a が大きいと f(a) → 1。',
       'f(a) = 1 / (1 + e^{−a}): the exponent is −a. f(0) = 0.5 and f(a) → 1 for large a.'),
@@ -40,11 +43,21 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     id: 'forward-no-bias-row', module: '01_forward',
-    patches: [{ find: 'const Zb = addBiasRow(Z);       // (1, zᵀ)ᵀ', replace: 'const Zb = Z.clone();' }],
-    checks: ['01.forward.identity'],
+    patches: [{ find: 'const Zb = addBiasRow(Z);       // (1, zᵀ)ᵀ', replace: 'const Zb = Z;' }],
+    // W1 Z then throws "matmul: (d×(q+1))·(q×n) — inner sizes differ": recognised by that error.
+    checks: ['01.forward.identity', '01.forward.sigmoid', '01.pure'],
     title: msg('中間層に切片の行 1 を足していない', 'no bias row on Z'),
     hint: msg('W1 は d × (q+1) なので、Zb = [1; Z] と 1 の行を上に足してから A2 = W1 Zb を計算します。',
       'W1 is d × (q+1): stack a row of ones on top, Zb = [1; Z], before A2 = W1 Zb.'),
+  },
+  {
+    id: 'forward-w0-transposed', module: '01_forward',
+    patches: [{ find: 'const A1 = W0.matmul(Xb);', replace: 'const A1 = W0.transpose().matmul(Xb);' }],
+    // Throws "matmul: ((d+1)×q)·((d+1)×n) — inner sizes differ": recognised by that error.
+    checks: ['01.forward.identity', '01.forward.sigmoid', '01.pure'],
+    title: msg('スライドどおり W0ᵀ を掛けている', 'multiplies by W0ᵀ, as the forward slide writes it'),
+    hint: msg('この課題では W0 は q × (d+1) なので A1 = W0 Xb (転置しない)。スライドの f(W0ᵀx) との違いは講義の補足を参照。',
+      'Here W0 is q × (d+1), so A1 = W0 Xb with no transpose; the slide\'s f(W0ᵀx) uses the other orientation (see the errata).'),
   },
   {
     id: 'output-kind-ignored', module: '01_forward',
@@ -77,6 +90,14 @@ export const FAULTS: readonly Fault[] = [
     title: msg('交差エントロピーの符号 (−) がない', 'cross entropy without the minus sign'),
     hint: msg('E = −(1/n) Σ Σ [x log x̃ + (1 − x) log(1 − x̃)]。log は負なので E ≥ 0 になります。',
       'E = −(1/n) Σ Σ [x log x̃ + (1 − x) log(1 − x̃)]; the logs are negative, so E ≥ 0.'),
+  },
+  {
+    id: 'cross-entropy-no-mean', module: '01_forward',
+    patches: [{ find: 'return perPixel.sum() / n;', replace: 'return perPixel.sum();' }],
+    checks: ['01.loss.cross'],
+    title: msg('交差エントロピーを n で割っていない', 'cross entropy not averaged over n'),
+    hint: msg('E はサンプル (X の列) の平均: 画素ごとの和を n = X.cols で割ります。',
+      'E is the mean over samples (the columns of X): divide the sum over pixels and samples by n = X.cols.'),
   },
   // ── 02 backward ─────────────────────────────────────────────────────────────────────────
   {
@@ -117,9 +138,9 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     id: 'delta1-bias-column-kept', module: '02_backward',
-    patches: [{ find: 'const delta1 = dropBiasColumn(W1).transpose().matmul(delta2).mul(fprime);', replace: 'const delta1 = W1.transpose().matmul(delta2).mul(addBiasRow(fprime));' },
-      { find: "import { dropBiasColumn, type Matrix } from '../lib/matrix.ts';", replace: "import { addBiasRow, dropBiasColumn, type Matrix } from '../lib/matrix.ts';" }],
-    checks: ['02.delta'],
+    patches: [{ find: 'const delta1 = dropBiasColumn(W1).transpose()', replace: 'const delta1 = W1.transpose()' }],
+    // W1ᵀ δ2 has q+1 rows, f'(A1) has q: ".mul" throws "mul: shapes differ", recognised by that error.
+    checks: ['02.delta', '02.grads', '02.gradcheck', '02.pure'],
     title: msg('W̃1 で切片の列を残している (δ1 が q+1 行)', 'bias column kept in W̃1 (δ1 has q+1 rows)'),
     hint: msg('δ1 は中間層の q 個のユニット分 (q × n)。切片の 1 には入力がないので、W1 の 1 列目を除いた W̃1 を使います。',
       'δ1 has one row per hidden unit (q × n). The constant 1 has no input, so use W̃1: W1 without its first column.'),
@@ -142,6 +163,14 @@ export const FAULTS: readonly Fault[] = [
     title: msg('δ2 が 2 倍 (½ のない ‖x − x̃‖² の微分)', 'δ2 doubled (derivative of ‖x − x̃‖² without ½)'),
     hint: msg('この課題の E は ½‖x − x̃‖² なので δ2 = x̃ − x (2 は付きません)。講義の補足を参照。',
       'Here E = ½‖x − x̃‖², so δ2 = x̃ − x with no factor 2 (see the errata).'),
+  },
+  {
+    id: 'delta2-times-gprime', module: '02_backward',
+    patches: [{ find: 'const delta2 = Xhat.sub(X);', replace: 'const delta2 = Xhat.sub(X).mul(Xhat.map(y => y * (1 - y)));' }],
+    checks: ['02.delta', '02.grads', '02.gradcheck'],
+    title: msg("δ2 に g'(A2) = x̃(1 − x̃) を掛けている", "δ2 multiplied by g'(A2) = x̃(1 − x̃)"),
+    hint: msg("この課題の組 (恒等写像 + 二乗誤差, sigmoid + 交差エントロピー) ではどちらも δ2 = x̃ − x。g' は誤差関数の微分と打ち消し合います。",
+      "For both pairings here (identity + squared error, sigmoid + cross entropy) δ2 = x̃ − x: g' cancels against the loss's derivative."),
   },
   {
     id: 'grad-w1-uses-xhat', module: '02_backward',
@@ -179,7 +208,8 @@ export const FAULTS: readonly Fault[] = [
       { find: 'const W0 = params.W0.sub(grads.dW0.mul(eta));', replace: 'const W0 = params.W0.sub(grads.dW1.mul(eta));' },
       { find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.sub(grads.dW0.mul(eta));' },
     ],
-    checks: ['03.one'],
+    // W0 − η dW1 throws "sub: shapes differ" (q ≠ d): recognised by that error.
+    checks: ['03.one', '03.several', '03.pure'],
     title: msg('W0 と W1 の勾配を取り違えている', 'gradients of W0 and W1 swapped'),
     hint: msg('W0 は ∂E/∂W0 (dW0) で、W1 は ∂E/∂W1 (dW1) で更新します。', 'Update W0 with ∂E/∂W0 (dW0) and W1 with ∂E/∂W1 (dW1).'),
   },
@@ -201,7 +231,7 @@ export const FAULTS: readonly Fault[] = [
       { find: 'const mHat = m.div(1 - beta1 ** t);', replace: 'const mHat = m.div(1 - beta1 ** (t - 1));' },
       { find: 'const vHat = v.div(1 - beta2 ** t);', replace: 'const vHat = v.div(1 - beta2 ** (t - 1));' },
     ],
-    checks: ['04.first', '04.sequence'],
+    checks: ['04.first', '04.sequence', '04.epsilon'],
     title: msg('t を 0 から数えている (β^(t−1))', 't counted from 0 (β^(t−1))'),
     hint: msg('t は更新の回数で t = 1, 2, …。最初の更新で 1 − β1ᵗ = 1 − β1 (0 ではない) になります。',
       't counts updates from 1: on the first update 1 − β1ᵗ = 1 − β1, not 0.'),
@@ -212,7 +242,7 @@ export const FAULTS: readonly Fault[] = [
       { find: 'const mHat = m.div(1 - beta1 ** t);', replace: 'const mHat = m;' },
       { find: 'const vHat = v.div(1 - beta2 ** t);', replace: 'const vHat = v;' },
     ],
-    checks: ['04.first', '04.sequence'],
+    checks: ['04.first', '04.sequence', '04.epsilon'],
     title: msg('バイアス補正 (m̂, v̂) をしていない', 'no bias correction (m̂, v̂)'),
     hint: msg('m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ) で割ってから W ← W − α m̂ / (√v̂ + ε)。',
       'Divide first: m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ), then W ← W − α m̂ / (√v̂ + ε).'),
@@ -220,7 +250,7 @@ export const FAULTS: readonly Fault[] = [
   {
     id: 'adam-only-m-corrected', module: '04_adam',
     patches: [{ find: 'const vHat = v.div(1 - beta2 ** t);', replace: 'const vHat = v;' }],
-    checks: ['04.first', '04.sequence'],
+    checks: ['04.first', '04.sequence', '04.epsilon'],
     title: msg('m だけ補正して v を補正していない', 'only m is bias-corrected, not v'),
     hint: msg('v̂ = v / (1 − β2ᵗ) も必要です。β2 = 0.999 なので補正しないと最初の数ステップで √v̂ がとても小さくなります。',
       'v̂ = v / (1 − β2ᵗ) is needed too; with β2 = 0.999, √v is far too small in the first updates without it.'),
@@ -228,7 +258,7 @@ export const FAULTS: readonly Fault[] = [
   {
     id: 'adam-eps-inside-sqrt', module: '04_adam',
     patches: [{ find: 'const step = mHat.mul(alpha).div(vHat.map(Math.sqrt).add(eps));', replace: 'const step = mHat.mul(alpha).div(vHat.add(eps).map(Math.sqrt));' }],
-    checks: ['04.epsilon'],
+    checks: ['04.first', '04.sequence', '04.epsilon'],
     title: msg('ε を平方根の中に入れている', 'ε inside the square root'),
     hint: msg('W ← W − α m̂ / (√v̂ + ε): ε は √ の外。√(v̂ + ε) だと勾配がとても小さいとき更新が 10⁴ 倍ほど小さくなります。',
       'W ← W − α m̂ / (√v̂ + ε): ε goes outside the root. √(v̂ + ε) shrinks tiny-gradient updates about 10⁴-fold.'),
@@ -236,7 +266,7 @@ export const FAULTS: readonly Fault[] = [
   {
     id: 'adam-v-not-squared', module: '04_adam',
     patches: [{ find: 'const v = v0.mul(beta2).add(g.mul(g).mul(1 - beta2));', replace: 'const v = v0.mul(beta2).add(g.mul(1 - beta2));' }],
-    checks: ['04.first', '04.sequence', '04.state'],
+    checks: ['04.first', '04.sequence', '04.epsilon', '04.state'],
     title: msg('v に勾配の 2 乗ではなく勾配を足している', 'v accumulates g instead of g ⊙ g'),
     hint: msg('v ← β2 v + (1 − β2) ∂E/∂W ⊙ ∂E/∂W (成分ごとの 2 乗) です。', 'v ← β2 v + (1 − β2) g ⊙ g: the elementwise square of the gradient.'),
   },
