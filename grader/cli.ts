@@ -1,5 +1,5 @@
 // grader/cli.ts — `npx tsx grader/cli.ts grade|batch|merge|watch …`
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { grade } from './engine.ts';
 import { readFolder } from './intake.ts';
@@ -17,7 +17,10 @@ export function parseStep(value: string): StepId {
 
 const program = new Command('lec4-grader')
   .description('Lec4 autoencoder grader / 第4回 オートエンコーダ 採点')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors throw (commander has printed them) and exit 2 below; set before the commands,
+  // which inherit it.
+  .exitOverride();
 
 program.command('grade')
   .description('grade one submission (a folder that holds assignments/) and print the report')
@@ -50,7 +53,9 @@ for (const ext of extensions) {
   }
 }
 
+// Exit 0 when grading ran, whatever the score; 2 when it could not run (bad usage included).
 program.parseAsync().catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2); // --help, --version: 0
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 });
