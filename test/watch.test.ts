@@ -182,6 +182,24 @@ describe('make watch', () => {
     }
   });
 
+  it('a failure of the grader itself is shown, and watching goes on', async () => {
+    // The engine calls oracle.flush() after grading; make that throw once.
+    let fail = true;
+    const broken = Object.create(oracle, { flush: { value: () => { if (fail) { fail = false; throw new Error('disk full'); } } } }) as Oracle;
+    const dir = stubsCopy();
+    const { w } = await start(dir, { oracle: broken });
+    try {
+      expect(w.state.screen).toContain("grader error (not your submission's fault): disk full");
+      const runs = w.state.runs;
+      save(dir, '01_forward.ts');
+      await until(w, 'the next regrade', () => w.state.runs > runs && !w.state.busy);
+      expect(w.state.error).toBeUndefined();
+      expect(w.state.passed).toBe(1);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('draws the progress bar like rustlings', () => {
     expect(progressBar(0, 5, 10)).toBe('[>---------]');
     expect(progressBar(3, 5, 10)).toBe('[######>---]');

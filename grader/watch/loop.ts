@@ -129,6 +129,26 @@ export async function createWatch(opts: WatchOptions): Promise<Watch> {
     state.score = STEP_IDS.flatMap(s => state.verdicts[s] ?? []).reduce((a, v) => a + v.points, 0);
   };
 
+  /** Grade the saved steps, then training if 01–05 all pass and it is out of date. */
+  const gradeRun = async (steps: StepId[], force: boolean, graded: StepId[]) => {
+    if (steps.length > 0) await gradeSteps(steps);
+    tally();
+    if (state.passed < 5) {
+      // A training result for other files says nothing about these ones.
+      delete state.verdicts['06'];
+      state.training = 'waiting';
+      trainedOn = undefined;
+    } else if (force || trainedOn !== filesKey()) {
+      state.training = 'running';
+      trainedOn = filesKey();
+      draw();
+      await gradeSteps(['06']);
+      graded.push('06');
+      state.training = 'graded';
+      tally();
+    }
+  };
+
   const drain = async () => {
     while ((pending.size > 0 || forceTraining) && !state.closed) {
       const steps = LESSON_STEPS.filter(s => pending.has(s));
@@ -137,22 +157,14 @@ export async function createWatch(opts: WatchOptions): Promise<Watch> {
       forceTraining = false;
       state.busy = true;
       const t0 = performance.now();
-      if (steps.length > 0) await gradeSteps(steps);
-      tally();
       const graded = [...steps];
-      if (state.passed < 5) {
-        // A training result for other files says nothing about these ones.
-        delete state.verdicts['06'];
-        state.training = 'waiting';
-        trainedOn = undefined;
-      } else if (force || trainedOn !== filesKey()) {
-        state.training = 'running';
-        trainedOn = filesKey();
-        draw();
-        await gradeSteps(['06']);
-        graded.push('06');
-        state.training = 'graded';
-        tally();
+      try {
+        await gradeRun(steps, force, graded);
+        state.error = undefined;
+      } catch (err) {
+        // A failure of the grader itself (not of the submission): say so and keep watching.
+        state.error = err instanceof Error ? err.message : String(err);
+        if (state.training === 'running') { state.training = 'waiting'; trainedOn = undefined; }
       }
       state.last = { steps: graded, seconds: (performance.now() - t0) / 1000 };
       state.busy = pending.size > 0 || forceTraining;

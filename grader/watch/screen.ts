@@ -32,6 +32,8 @@ export interface WatchState {
   screen: string;
   /** Keys are typed as lines (stdin is not a terminal). */
   lineInput: boolean;
+  /** The grader itself failed on the last run (not the submission). */
+  error?: string;
 }
 
 /** The lecture's formulas per step: the hint when no known mistake was recognised. */
@@ -57,7 +59,7 @@ const T = {
     graded: (s: number, what: string) => `採点 ${s.toFixed(1)} s: ${what}`, grading: '採点中…',
     watching: (m: WatchMode, why?: string) => m === 'poll' ? `ポーリングで監視${why ? ` (${why})` : ''}` : '保存すると採点し直します',
     keys: (hint: boolean, all: boolean) => `r 再実行 · h ${hint ? 'ヒントを隠す' : 'ヒント'} · a ${all ? '今のステップだけ' : 'すべて表示'} · q 終了`,
-    enter: ' (キーのあと Enter)',
+    enter: ' (キーのあと Enter)', error: '採点プログラムのエラー (提出物のせいではありません)',
   },
   en: {
     points: 'points', training: 'training (06)', waiting: 'checked once 01–05 all pass', running: 'running… (takes a few seconds)',
@@ -65,7 +67,7 @@ const T = {
     graded: (s: number, what: string) => `graded in ${s.toFixed(1)} s: ${what}`, grading: 'grading…',
     watching: (m: WatchMode, why?: string) => m === 'poll' ? `polling for changes${why ? ` (${why})` : ''}` : 're-grades on every save',
     keys: (hint: boolean, all: boolean) => `r re-run · h ${hint ? 'hide hint' : 'hint'} · a ${all ? 'current step only' : 'all steps'} · q quit`,
-    enter: ' (type the key, then Enter)',
+    enter: ' (type the key, then Enter)', error: 'grader error (not your submission\'s fault)',
   },
 };
 
@@ -90,7 +92,7 @@ export function renderWatch(state: WatchState, opts: { lang: Lang; color?: boole
       : c.dim(t.waiting);
   lines.push(`${t.training}: ${trainingLine}`, '');
 
-  const shown = state.showAll ? STEP_IDS.filter(s => state.verdicts[s]) : state.current ? [state.current] : [];
+  const shown = (state.showAll ? STEP_IDS : state.current ? [state.current] : []).filter(s => state.verdicts[s]);
   for (const step of shown) {
     const vs = state.verdicts[step]!;
     lines.push(...renderStep(step, vs, stepOpts, c));
@@ -102,12 +104,13 @@ export function renderWatch(state: WatchState, opts: { lang: Lang; color?: boole
   if (shown.length > 0) lines.push('');
 
   const all = STEP_IDS.flatMap(s => state.verdicts[s] ?? []);
-  if (state.current) {
+  if (state.current && state.verdicts[state.current]) {
     const next = nextAction(all.filter(v => v.step === state.current), L);
     lines.push(`${t.next}: ${next.text}`);
   } else if (all.length > 0 && !state.busy) {
     lines.push(c.green(t.done));
   }
+  if (state.error) lines.push(c.red(`${t.error}: ${state.error}`));
   const status = state.busy ? t.grading
     : state.last ? t.graded(state.last.seconds, state.last.steps.map(s => `${s} ${points(state.verdicts[s] ?? [])}`).join(', ')) : '';
   lines.push(c.dim([status, t.watching(state.mode, state.modeReason)].filter(Boolean).join(' · ')));
