@@ -1,0 +1,58 @@
+// grader/batch/command.ts — `batch` and `merge` (SPEC 7, 9); grader/cli.ts registers them.
+//   npx tsx grader/cli.ts batch --submissions DIR --out DIR [--jobs N] [--shard I/N] [--force] [--lang ja|en]
+//   npx tsx grader/cli.ts merge --out DIR SHARD_DIR...
+import { InvalidArgumentError, type Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { parseLang } from '../report/lang.ts';
+import { STEP_IDS, type StepId } from '../types.ts';
+import { parseShard, type Shard } from './gradebook.ts';
+import { mergeShards, runBatch } from './run.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}"`);
+  return n;
+}
+
+// Not imported from cli.ts: cli.ts imports this module while its own top level is running.
+function parseStep(value: string): StepId {
+  const s = value.padStart(2, '0') as StepId;
+  if (!STEP_IDS.includes(s)) throw new InvalidArgumentError(`expected a step 1–6, got "${value}"`);
+  return s;
+}
+
+function shardArg(value: string): Shard {
+  try { return parseShard(value); } catch (err) { throw new InvalidArgumentError((err as Error).message.replace(/^--shard: /, '')); }
+}
+
+export function register(program: Command): void {
+  program.command('batch')
+    .description('TA grading: every submission (a folder or a .zip named by the student id) in a folder, hidden checks included')
+    .requiredOption('--submissions <dir>', 'folder that holds one folder or .zip per student')
+    .requiredOption('--out <dir>', 'where grades.csv, summary.md and <id>/ results go')
+    .option('--jobs <n>', 'submissions graded at a time (default: the number of cores)', positiveInt)
+    .option('--shard <i/n>', 'grade only shard i of n (1-based, stable by a hash of the id); join the outputs with merge', shardArg)
+    .option('--force', 'regrade submissions whose content and grader are unchanged')
+    .option('--lang <ja|en>', 'language of feedback.md and results.json (default: from LANG / LC_ALL)')
+    .option('--step <n...>', 'grade only these steps, for a quick trial run (totals are then out of fewer points)')
+    .action(async (o: { submissions: string; out: string; jobs?: number; shard?: Shard; force?: boolean; lang?: string; step?: string[] }) => {
+      const steps: StepId[] | undefined = o.step?.map(parseStep);
+      // Ctrl-C: finished submissions are on disk already; say how to continue.
+      process.once('SIGINT', () => {
+        console.error('\ninterrupted: finished submissions are saved; run the same command again to continue');
+        process.exit(130);
+      });
+      await runBatch({
+        submissions: o.submissions, out: o.out, lang: parseLang(o.lang), jobs: o.jobs ?? availableParallelism(),
+        shard: o.shard, force: o.force, steps,
+      });
+    });
+
+  program.command('merge')
+    .description('join the outputs of batch --shard runs: copies every graded submission, regenerates grades.csv and summary.md')
+    .requiredOption('--out <dir>', 'merged output folder')
+    .argument('<shard-dirs...>', 'output folders of the shard runs')
+    .action((shardDirs: string[], o: { out: string }) => {
+      mergeShards(o.out, shardDirs);
+    });
+}

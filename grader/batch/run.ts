@@ -1,0 +1,235 @@
+// grader/batch/run.ts — grades a folder of submissions (SPEC 9) and joins shard outputs.
+//
+// One process, one live oracle for the whole cohort (reference answers, reference training and
+// fault variants are computed once and memoised), up to `jobs` submissions at a time, each
+// graded by grade() with its own sandbox children. Each submission's files are written
+// atomically as soon as it finishes, meta.json last: a batch killed at any moment loses at most
+// the submissions in flight, and a rerun skips every submission whose meta.json says its
+// content and the grader are unchanged. grades.csv and summary.md are regenerated from the
+// meta.json files, never appended to, so reruns and merges cannot duplicate or drop a row.
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { grade, GRADER_VERSION, pool, type GradeReport } from '../engine.ts';
+import type { Oracle } from '../oracle.ts';
+import { toGradescope, writeAtomic, type GradescopeResults } from '../report/results.ts';
+import { liveOracle, hasSolutions, ROOT, solutionsHash } from '../setup.ts';
+import { DEFAULT_LIMITS, type Limits } from '../sandbox/child.ts';
+import { RUBRIC } from '../rubric.ts';
+import type { Lang, StepId } from '../types.ts';
+import { feedbackMd, folderName, gradesCsv, metaOf, shardOf, summaryMd, type Meta, type Shard } from './gradebook.ts';
+import { INTAKE_VERSION, listSubmissions, readSubmission, type BatchSubmission, type SubmissionEntry } from './intake.ts';
+
+export interface BatchOptions {
+  submissions: string;
+  out: string;
+  lang: Lang;
+  /** Submissions graded at a time (default: the number of cores). */
+  jobs?: number;
+  /** Sandbox children per submission, grade()'s own `jobs` (default 1: see docs/ta.md). */
+  gradeJobs?: number;
+  shard?: Shard;
+  /** Regrade even when content and grader are unchanged. */
+  force?: boolean;
+  /** Grade only these steps (a quick trial run; the totals are then out of fewer points). */
+  steps?: StepId[];
+  limits?: Limits;
+  oracle?: Oracle;
+  log?: (line: string) => void;
+}
+
+export interface BatchOutcome {
+  metas: Meta[];
+  graded: string[];
+  /** Reused from an earlier run (content and grader unchanged). */
+  skipped: string[];
+  /** Result folders in --out whose submission is gone (left alone, not in grades.csv). */
+  stale: string[];
+  /** Names in SUBMISSIONS that are not submissions (hidden files, the output folder). */
+  ignoredEntries: string[];
+  seconds: number;
+}
+
+export const BATCH_FORMAT = 1;
+
+/** Sources whose change can change a grade: a rerun regrades when any of them changed. */
+function codeHash(): string {
+  const h = createHash('sha256');
+  const walk = (rel: string) => {
+    const abs = join(ROOT, rel);
+    if (!existsSync(abs)) return;
+    for (const name of readdirSync(abs).sort()) {
+      const r = `${rel}/${name}`;
+      if (statSync(join(ROOT, r)).isDirectory()) walk(r);
+      else if (name.endsWith('.ts')) h.update(r).update(readFileSync(join(ROOT, r)));
+    }
+  };
+  walk('lib');
+  walk('grader/sandbox');
+  for (const f of ['grader/engine.ts', 'grader/student.ts', 'grader/faults/catalogue.ts']) {
+    if (existsSync(join(ROOT, f))) h.update(f).update(readFileSync(join(ROOT, f)));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * What decides a grade: grader version, rubric and checks and reference (solutionsHash covers
+ * both), the code that runs and judges the submission, the intake rules, the steps and limits.
+ * Report wording is not in it: reports are re-rendered on every run from the stored report.
+ */
+export function graderHash(opts: { steps?: StepId[]; limits?: Limits } = {}): string {
+  return createHash('sha256').update(JSON.stringify({
+    v: GRADER_VERSION, solutions: solutionsHash(), code: codeHash(), intake: INTAKE_VERSION, format: BATCH_FORMAT,
+    steps: opts.steps ?? 'all', limits: opts.limits ?? DEFAULT_LIMITS,
+  })).digest('hex').slice(0, 16);
+}
+
+function readJson<T>(path: string): T | undefined {
+  try { return JSON.parse(readFileSync(path, 'utf8')) as T; } catch { return undefined; }
+}
+
+const gradable = (sub: BatchSubmission) => !sub.reason && sub.sources.size > 0;
+
+function resultsJson(sub: BatchSubmission, report: GradeReport | undefined, lang: Lang): GradescopeResults | object {
+  const notes = [...(sub.reason ? [sub.reason] : [...sub.issues.values(), ...sub.warnings])].map(m => m[lang]);
+  if (!report) {
+    return { score: 0, execution_time: 0, output: notes.join('\n'), tests: [], extra_data: { id: sub.id, not_graded: true } };
+  }
+  const r = toGradescope(report, lang);
+  if (notes.length) r.output = `${notes.join('\n')}\n${r.output}`;
+  return r;
+}
+
+/** Writes a submission's folder: reports first, meta.json last (its presence means "done"). */
+function writeSubmission(dir: string, sub: BatchSubmission, report: GradeReport | undefined, meta: Meta, lang: Lang, fresh: boolean): void {
+  mkdirSync(dir, { recursive: true });
+  if (fresh && report) writeAtomic(join(dir, 'report.json'), JSON.stringify(report));
+  if (fresh && !report) rmSync(join(dir, 'report.json'), { force: true });
+  writeAtomic(join(dir, 'results.json'), `${JSON.stringify(resultsJson(sub, report, lang), null, 2)}\n`);
+  writeAtomic(join(dir, 'feedback.md'), feedbackMd(sub, report, lang));
+  writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+}
+
+export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
+  const started = performance.now();
+  const log = o.log ?? (line => console.log(line));
+  const submissions = resolve(o.submissions), out = resolve(o.out);
+  if (!existsSync(submissions) || !statSync(submissions).isDirectory()) throw new Error(`--submissions: no such folder: ${submissions}`);
+  if (!o.oracle && !hasSolutions()) throw new Error('batch grading needs solutions/ (it runs the hidden checks): run it in the course repository');
+  mkdirSync(out, { recursive: true });
+
+  const listing = listSubmissions(submissions, [out]);
+  const entries = o.shard ? listing.entries.filter(e => shardOf(e.id, o.shard!.count) === o.shard!.index) : listing.entries;
+  const hash = graderHash({ steps: o.steps, limits: o.limits });
+  const maxPoints = RUBRIC.filter(e => !o.steps || o.steps.includes(e.step)).reduce((a, e) => a + e.points, 0);
+  const oracle = o.oracle ?? await liveOracle();
+  const jobs = Math.max(1, o.jobs ?? availableParallelism());
+  log(`batch: ${entries.length} submissions${o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${listing.entries.length})` : ''} from ${submissions}, ${jobs} at a time → ${out}`);
+
+  const metas = new Map<string, Meta>();
+  const graded: string[] = [], skipped: string[] = [];
+  let done = 0;
+  const one = async (entry: SubmissionEntry) => {
+    const t0 = performance.now();
+    const sub = await readSubmission(entry);
+    const dir = join(out, folderName(sub.id));
+    const old = readJson<Meta>(join(dir, 'meta.json'));
+    let report: GradeReport | undefined;
+    let graderError: string | undefined;
+    let seconds = 0;
+    let reuse = !o.force && !!old && old.format === 1 && old.id === sub.id && old.contentHash === sub.hash && old.graderHash === hash && !old.graderError;
+    if (reuse && gradable(sub)) {
+      report = readJson<GradeReport>(join(dir, 'report.json'));
+      reuse = !!report?.verdicts;
+    }
+    if (reuse) seconds = old!.seconds;
+    else {
+      report = undefined;
+      if (gradable(sub)) {
+        try {
+          report = await grade(sub, { oracle, hidden: true, jobs: o.gradeJobs ?? 1, steps: o.steps, limits: o.limits });
+        } catch (err) {
+          // The grader failed, not the student: recorded so the row exists, retried on rerun.
+          graderError = err instanceof Error ? err.message : String(err);
+        }
+      }
+      seconds = (performance.now() - t0) / 1000;
+    }
+    const meta = metaOf(sub, hash, o.lang, report, seconds, maxPoints, graderError);
+    writeSubmission(dir, sub, report, meta, o.lang, !reuse);
+    metas.set(sub.id, meta);
+    (reuse ? skipped : graded).push(sub.id);
+    done++;
+    log(`[${done}/${entries.length}] ${JSON.stringify(sub.id)} ${meta.total}/${meta.max} ${meta.status}${reuse ? ' (unchanged, skipped)' : ` ${seconds.toFixed(1)} s`}${meta.reason ? ` — ${meta.reason.slice(0, 120)}` : ''}`);
+    // Kept current while the batch runs: a killed batch still leaves a valid gradebook.
+    writeAtomic(join(out, 'grades.csv'), gradesCsv([...metas.values()]));
+  };
+  await pool(entries, jobs, one);
+
+  const all = [...metas.values()];
+  writeAtomic(join(out, 'grades.csv'), gradesCsv(all));
+  writeAtomic(join(out, 'summary.md'), summaryMd(all));
+  const current = new Set(all.map(m => m.folder));
+  const stale = readMetas(out).filter(m => !current.has(m.folder)).map(m => m.id);
+  if (stale.length) log(`note: ${stale.length} result folders in ${out} have no submission in this run (not in grades.csv): ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', …' : ''}`);
+  if (listing.skipped.length) log(`note: not submissions, skipped: ${listing.skipped.join(', ')}`);
+  const seconds = (performance.now() - started) / 1000;
+  log(`done: ${graded.length} graded, ${skipped.length} unchanged in ${seconds.toFixed(1)} s` +
+    (graded.length ? ` (${(graded.length / (seconds / 60)).toFixed(1)} a minute)` : '') + ` → ${shortPath(join(out, 'grades.csv'))}`);
+  return { metas: all, graded, skipped, stale, ignoredEntries: listing.skipped, seconds };
+}
+
+const shortPath = (p: string) => { const r = relative(process.cwd(), p); return r.startsWith('..') ? p : r; };
+
+/** Every finished submission (a folder with a readable meta.json) in an output folder. */
+export function readMetas(dir: string): Meta[] {
+  if (!existsSync(dir)) return [];
+  const metas: Meta[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const m = readJson<Meta>(join(dir, name, 'meta.json'));
+    if (m && m.format === 1 && typeof m.id === 'string' && m.folder === name) metas.push(m);
+  }
+  return metas;
+}
+
+/**
+ * Joins shard outputs into `out`: copies every finished submission folder, then regenerates
+ * grades.csv and summary.md from all of them. The same id graded differently in two inputs
+ * (other content or another grader) is refused before anything is copied.
+ */
+export function mergeShards(outDir: string, shardDirs: readonly string[], log: (line: string) => void = l => console.log(l)): Meta[] {
+  const out = resolve(outDir);
+  const chosen = new Map<string, { meta: Meta; from: string }>();
+  const conflicts: string[] = [];
+  for (const d of shardDirs.map(s => resolve(s))) {
+    if (!existsSync(d)) throw new Error(`merge: no such folder: ${d}`);
+    if (d === out) continue;
+    const metas = readMetas(d);
+    if (metas.length === 0) log(`note: ${d} holds no graded submissions`);
+    for (const meta of metas) {
+      const seen = chosen.get(meta.id);
+      if (!seen) chosen.set(meta.id, { meta, from: d });
+      else if (seen.meta.contentHash !== meta.contentHash || seen.meta.graderHash !== meta.graderHash) {
+        conflicts.push(`${JSON.stringify(meta.id)} in ${seen.from} and ${d}`);
+      }
+    }
+  }
+  if (conflicts.length) throw new Error(`merge: graded differently in two inputs (rerun those shards): ${conflicts.join('; ')}`);
+  mkdirSync(out, { recursive: true });
+  for (const { meta, from } of chosen.values()) {
+    // Copy beside, then swap in: a merge killed halfway leaves whole folders only.
+    const dest = join(out, meta.folder), tmp = join(out, `.${meta.folder}.merge-${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(join(from, meta.folder), tmp, { recursive: true });
+    rmSync(dest, { recursive: true, force: true });
+    renameSync(tmp, dest);
+  }
+  const all = readMetas(out);
+  writeAtomic(join(out, 'grades.csv'), gradesCsv(all));
+  writeAtomic(join(out, 'summary.md'), summaryMd(all));
+  const hashes = new Set(all.map(m => m.graderHash));
+  if (hashes.size > 1) log(`warning: the merged results come from ${hashes.size} different grader versions; rerun the shards with --force on one commit`);
+  log(`merged ${chosen.size} submissions from ${shardDirs.length} folders; ${all.length} in ${out}/grades.csv`);
+  return all;
+}
