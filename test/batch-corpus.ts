@@ -68,10 +68,10 @@ export function zipBytes(items: ZipItem[]): Buffer {
   return Buffer.concat([...parts, cdBuf, end]);
 }
 
-const filesUnder = (prefix: string, files: Map<string, string>): ZipItem[] =>
+export const filesUnder = (prefix: string, files: Map<string, string>): ZipItem[] =>
   [...files].map(([f, text]) => ({ name: `${prefix}${f}`, data: text }));
 
-function writeFolder(dir: string, files: Map<string, string>): void {
+export function writeFolder(dir: string, files: Map<string, string>): void {
   mkdirSync(dir, { recursive: true });
   for (const [f, text] of files) writeFileSync(join(dir, f), text);
 }
