@@ -91,26 +91,24 @@ async function variantsOf(ctx: CheckContext, call: Call): Promise<void> {
 
 const matchOf = (f: FaultInfo): FaultMatch => ({ id: f.id, title: f.title, hint: f.hint });
 
-/** The first fault variant whose output equals the student's; no match, no guess. */
-export async function diagnose(ctx: CheckContext, call: Call, got: unknown, opts: SameOptions = {}): Promise<FaultMatch | undefined> {
+/** The first output-detected variant of the call's module whose answer passes `matches`. */
+async function firstVariant(ctx: CheckContext, call: Call, matches: (answer: unknown) => boolean): Promise<FaultMatch | undefined> {
   for (const f of ctx.oracle.faults()) {
     if (f.module !== call.module || f.detect !== 'output') continue;
-    const v = await ctx.oracle.variant(f.id, call);
-    if (v === undefined || variantThrew(v)) continue;
-    if (compareValue('', v, got, opts.tol ?? TIGHT, opts.only).length === 0) return matchOf(f);
+    if (matches(await ctx.oracle.variant(f.id, call))) return matchOf(f);
   }
   return undefined;
+}
+
+/** The first fault variant whose output equals the student's; no match, no guess. */
+export function diagnose(ctx: CheckContext, call: Call, got: unknown, opts: SameOptions = {}): Promise<FaultMatch | undefined> {
+  return firstVariant(ctx, call, v => v !== undefined && !variantThrew(v) && compareValue('', v, got, opts.tol ?? TIGHT, opts.only).length === 0);
 }
 
 /** The first fault variant that throws exactly the error the student's call threw. */
 async function diagnoseThrow(ctx: CheckContext, call: Call, error: ErrorInfo): Promise<FaultMatch | undefined> {
   if (error.kind !== 'throw') return undefined;
-  for (const f of ctx.oracle.faults()) {
-    if (f.module !== call.module || f.detect !== 'output') continue;
-    const v = await ctx.oracle.variant(f.id, call);
-    if (variantThrew(v) && v.$threw.slice(0, MAX_ERROR_MESSAGE) === error.message) return matchOf(f);
-  }
-  return undefined;
+  return firstVariant(ctx, call, v => variantThrew(v) && v.$threw.slice(0, MAX_ERROR_MESSAGE) === error.message);
 }
 
 /** The call must leave its arguments as they were. */

@@ -142,9 +142,7 @@ export class SandboxChild {
   private timeout(proc: ChildProcess, ms: number): void {
     const p = this.pending;
     if (!p) return;
-    const where = p.importing ? `while importing ${p.importing}.ts`
-      : p.calling ? `while running ${p.calling}() during training` : `while running ${describeJob(p.job)}`;
-    this.fail(proc, { kind: 'timeout', message: `no answer within ${ms / 1000} s ${where} (infinite loop?)`, module: p.importing });
+    this.fail(proc, { kind: 'timeout', message: `no answer within ${ms / 1000} s ${whereIn(p)} (infinite loop?)`, module: p.importing });
   }
 
   private onData(proc: ChildProcess, chunk: Buffer): void {
@@ -214,12 +212,10 @@ export class SandboxChild {
     // Only Node's own last words, from stderr: what the student printed is never repeated here.
     const memory = /heap out of memory|Array buffer allocation failed|Cannot allocate|Invalid typed array length/i.test(this.stderr);
     const uncaught = /^\w*(?:Error|Exception)\b.*$/m.exec(this.stderr)?.[0].slice(0, 200);
-    const where = p.importing ? `while importing ${p.importing}.ts`
-      : p.calling ? `while running ${p.calling}() during training` : `while running ${describeJob(p.job)}`;
     const how = memory ? `ran out of memory (limit ${this.limits.memoryMiB} MiB)`
       : signal ? `was killed (${signal})`
       : `exited with code ${code} (${code === 0 ? 'process.exit?' : uncaught ? `uncaught ${uncaught}` : 'process.exit?'})`;
-    this.settle({ kind: 'crash', message: `the sandbox process ${how} ${where}`, module: p.importing });
+    this.settle({ kind: 'crash', message: `the sandbox process ${how} ${whereIn(p)}`, module: p.importing });
   }
 
   private fail(proc: ChildProcess, error: ErrorInfo): void {
@@ -243,8 +239,11 @@ export class SandboxChild {
   }
 }
 
-function describeJob(job: Job): string {
-  return job.kind === 'train' ? 'training' : `${job.module}.ts ${job.fn}()`;
+/** What the child was doing when it hung or died, as far as its events tell. */
+function whereIn(p: Pending): string {
+  if (p.importing) return `while importing ${p.importing}.ts`;
+  if (p.calling) return `while running ${p.calling}() during training`;
+  return p.job.kind === 'train' ? 'while running training' : `while running ${p.job.module}.ts ${p.job.fn}()`;
 }
 
 const KINDS = new Set(['import', 'throw', 'missing-export', 'not-implemented']);
