@@ -2,9 +2,10 @@
 // test/fixtures/hostile/<case>/assignments/. Each is graded without harm (nothing written,
 // nothing read outside the sandbox, no connection, bounded time), gains no points it should
 // not, costs only the steps it touches, and the report says why, in words a student can act on.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grade, type GradeReport } from '../grader/engine.ts';
@@ -40,8 +41,8 @@ afterAll(async () => {
   await new Promise(resolve => server.close(resolve));
 });
 
-async function gradeCase(name: string, steps: StepId[], limits: Limits = FAST): Promise<GradeReport> {
-  const dir = hostileCase(name, { __PORT__: String(port), __REPO__: ROOT, __TMP__: marks });
+async function gradeCase(name: string, steps: StepId[], limits: Limits = FAST, vars: Record<string, string> = {}): Promise<GradeReport> {
+  const dir = hostileCase(name, { __PORT__: String(port), __REPO__: ROOT, __TMP__: marks, ...vars });
   return grade(readFolder(dir), { oracle, steps, limits });
 }
 
@@ -161,6 +162,24 @@ describe('files, network, processes', () => {
     expect(r.score).toBe(0);
     expect(existsSync(join(marks, 'spawned'))).toBe(false);
     expect(existsSync(join(marks, 'worker'))).toBe(false);
+  });
+});
+
+describe('signals', () => {
+  it('process.kill, its raw binding and os.setPriority are refused: another process of the same user is untouched', async () => {
+    // A stand-in for the grader (the child's parent) and any other process of the user.
+    const victim = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const before = getPriority(victim.pid!);
+      const r = await gradeCase('signals', ['03'], FAST, { __VICTIM__: String(victim.pid) });
+      expectZero(r, '03', /signals: kill: process\.kill is not available in the grading sandbox; _kill: .*is not a function; setPriority: os\.setPriority is not available in the grading sandbox/);
+      expect(victim.exitCode).toBeNull();
+      expect(victim.signalCode).toBeNull();
+      expect(() => process.kill(victim.pid!, 0)).not.toThrow();
+      expect(getPriority(victim.pid!)).toBe(before);
+    } finally {
+      victim.kill('SIGKILL');
+    }
   });
 });
 

@@ -4,6 +4,8 @@
 // takes its own references to what it needs before any student module is loaded, and stamps
 // every answer with the token from the judge's first line, which no student code has seen.
 import { writeSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import os from 'node:os';
 import { encode, decode } from '../codec.ts';
 import { train, type Steps } from '../../lib/train.ts';
 import { evaluateTraining, type TrainJobOptions } from '../checks/training-eval.ts';
@@ -23,10 +25,19 @@ function send(ev: Unstamped<ChildEvent>): void {
   write(CHANNEL, stringify({ k: token, ...ev }) + '\n');
 }
 
-// Hardening beyond the permission model: the old internal bindings are the classic way around it.
-for (const name of ['binding', '_linkedBinding', 'dlopen'] as const) {
-  try { Object.defineProperty(process, name, { value: undefined, configurable: false, writable: false }); } catch { /* already gone */ }
+// Hardening beyond the permission model. The old internal bindings are the classic way around
+// it. And it does not cover signals: process.kill would reach the judge (the child's parent),
+// its process group (kill(0)) and every process of the same user (kill(-1)); os.setPriority
+// could slow them down. The ESM views of the builtins are synced so `import { kill }` agrees.
+const refuse = (what: string) => () => { throw new Error(`${what} is not available in the grading sandbox`); };
+const locks: [object, string, unknown][] = [
+  [process, 'binding', undefined], [process, '_linkedBinding', undefined], [process, 'dlopen', undefined],
+  [process, 'kill', refuse('process.kill')], [process, '_kill', undefined], [os, 'setPriority', refuse('os.setPriority')],
+];
+for (const [target, name, value] of locks) {
+  try { Object.defineProperty(target, name, { value, configurable: false, writable: false }); } catch { /* already locked */ }
 }
+syncBuiltinESMExports();
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
