@@ -73,6 +73,7 @@ export function train(
   checkOptions(data, opts);
   const { q, epochs, batchSize, optimizer, eta, adam, sigma, output, seed } = opts;
   const X = data.train;
+  const samples = X.transpose(); // one sample per row, so a mini-batch is gathered row by row
   const d = X.rows, n = X.cols;
   const shuffleRng = new Rng(seed + 1);
   const noiseRng = new Rng(seed + 2);
@@ -88,7 +89,7 @@ export function train(
     const order = shuffleRng.permutation(n);
     let lossSum = 0, batches = 0;
     for (let start = 0; start < n; start += batchSize) {
-      const Xbatch = gatherColumns(X, order, start, Math.min(start + batchSize, n));
+      const Xbatch = gatherColumns(X, order, start, Math.min(start + batchSize, n), samples);
       // Denoising: the input is corrupted, the target stays clean (x† = x + ν, compare x̃ with x).
       const input = sigma > 0 ? steps.corrupt(Xbatch, sigma, noiseRng) : Xbatch;
       const fwd = steps.forward(params, input, output);
@@ -132,9 +133,21 @@ export function reconstructionError(
   return a.length === 0 ? 0 : s / a.length;
 }
 
-/** Columns order[start..end) of X as a new d × (end − start) matrix (one mini-batch). */
-export function gatherColumns(X: Matrix, order: ArrayLike<number>, start: number, end: number): Matrix {
+/**
+ * Columns order[start..end) of X as a new d × (end − start) matrix (one mini-batch).
+ * With `samples` = Xᵀ (one sample per row), each column is one contiguous copy and the batch is
+ * transposed once: far fewer cache misses than picking a value from each of X's d long rows.
+ */
+export function gatherColumns(X: Matrix, order: ArrayLike<number>, start: number, end: number, samples?: Matrix): Matrix {
   const d = X.rows, n = X.cols, b = end - start;
+  if (samples) {
+    const rows = new Matrix(b, d);
+    for (let j = 0; j < b; j++) {
+      const k = order[start + j];
+      rows.data.set(samples.data.subarray(k * d, (k + 1) * d), j * d);
+    }
+    return rows.transpose();
+  }
   const out = new Matrix(d, b);
   const src = X.data, dst = out.data;
   for (let r = 0; r < d; r++) {

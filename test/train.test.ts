@@ -182,6 +182,8 @@ describe('reconstructionError and gatherColumns', () => {
     const B = gatherColumns(X, [3, 0, 2, 1], 1, 3);
     expect(B.shape).toEqual([2, 2]);
     expect(Array.from(B.data)).toEqual([0, 2, 10, 12]);
+    // The sample-major path (what train() uses) gives the same batch.
+    expect(Array.from(gatherColumns(X, [3, 0, 2, 1], 1, 3, X.transpose()).data)).toEqual([0, 2, 10, 12]);
   });
 });
 
