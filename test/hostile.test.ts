@@ -19,8 +19,11 @@ import { liveOracle } from '../grader/setup.ts';
 import type { StepId, Verdict } from '../grader/types.ts';
 import { hostileCase, HOSTILE, lineOf, removeSubmissions, ROOT } from './helpers/submission.ts';
 
-/** Short timeouts keep the file fast; one case keeps the defaults to prove those kill too. */
-const FAST: Limits = { ...DEFAULT_LIMITS, callMs: 2500 };
+/**
+ * The grader's own limits (4 s a call): shorter ones would save a few seconds but make the
+ * innocent steps' first calls (a process start each) flaky on a busy two-core machine.
+ */
+const LIMITS: Limits = DEFAULT_LIMITS;
 
 let oracle: Oracle;
 let server: Server;
@@ -41,7 +44,7 @@ afterAll(async () => {
   await new Promise(resolve => server.close(resolve));
 });
 
-async function gradeCase(name: string, steps: StepId[], limits: Limits = FAST, vars: Record<string, string> = {}): Promise<GradeReport> {
+async function gradeCase(name: string, steps: StepId[], limits: Limits = LIMITS, vars: Record<string, string> = {}): Promise<GradeReport> {
   const dir = hostileCase(name, { __PORT__: String(port), __REPO__: ROOT, __TMP__: marks, ...vars });
   return grade(readFolder(dir), { oracle, steps, limits });
 }
@@ -72,32 +75,26 @@ function expectZero(r: GradeReport, step: StepId, reason: RegExp): void {
 }
 
 describe('hangs, exits and throws', () => {
-  it('an infinite loop while loading 03_sgd.ts costs step 03 and training, nothing else, in bounded time', async () => {
+  it('an infinite loop while loading 03_sgd.ts costs step 03 and training, nothing else, killed after 4 s, in bounded time', async () => {
     const r = await gradeCase('import-loop', ['01', '02', '03', '04', '05', '06']);
-    expectZero(r, '03', /time limit: no answer within 2\.5 s while importing 03_sgd\.ts \(infinite loop\?\)/);
+    expectZero(r, '03', /time limit: no answer within 4 s while importing 03_sgd\.ts \(infinite loop\?\)/);
     for (const v of stepVerdicts(r, '03')) expect(v.status).toBe('error');
     expectFull(r, '01', '02', '04', '05');
     // Training loads every file: it stops at the same import, after the per-call limit (not the
     // 90 s training budget).
-    expectZero(r, '06', /no answer within 2\.5 s while importing 03_sgd\.ts/);
+    expectZero(r, '06', /no answer within 4 s while importing 03_sgd\.ts/);
     expect(r.score).toBe(81 - stepPoints('03') - stepPoints('06'));
-    expect(r.seconds).toBeLessThan(40);
+    expect(r.seconds).toBeLessThan(60); // the old behaviour waited out the 90 s training budget
   }, 90_000);
-
-  it('with the default limits too, the loop is killed after 4 s', async () => {
-    const r = await gradeCase('import-loop', ['03'], DEFAULT_LIMITS);
-    expectZero(r, '03', /no answer within 4 s while importing 03_sgd\.ts/);
-    expect(r.seconds).toBeLessThan(15);
-  }, 30_000);
 
   it('an infinite loop inside corrupt(): its checks and the denoising run fail, named; plain training passes', async () => {
     const r = await gradeCase('function-loop', ['05', '06']);
-    expectZero(r, '05', /corrupt\(\).*(no answer within 2\.5 s while running 05_denoising\.ts corrupt\(\)|timed out before)/);
-    expect(text(verdict(r, '05.exact'))).toMatch(/no answer within 2\.5 s while running 05_denoising\.ts corrupt\(\) \(infinite loop\?\)/);
+    expectZero(r, '05', /corrupt\(\).*(no answer within 4 s while running 05_denoising\.ts corrupt\(\)|timed out before)/);
+    expect(text(verdict(r, '05.exact'))).toMatch(/no answer within 4 s while running 05_denoising\.ts corrupt\(\) \(infinite loop\?\)/);
     // The denoising run calls corrupt(); the plain run never does.
     expect(verdict(r, '06.train').status, text(verdict(r, '06.train'))).toBe('passed');
-    expect(text(verdict(r, '06.denoise'))).toMatch(/no answer within 2\.5 s while running corrupt\(\) during training/);
-    expect(r.seconds).toBeLessThan(40);
+    expect(text(verdict(r, '06.denoise'))).toMatch(/no answer within 4 s while running corrupt\(\) during training/);
+    expect(r.seconds).toBeLessThan(60); // the old behaviour waited out the 90 s training budget
   }, 90_000);
 
   it('process.exit(0) while loading: that step scores 0, "process.exit?"', async () => {
@@ -171,7 +168,7 @@ describe('signals', () => {
     const victim = spawn('sleep', ['60'], { stdio: 'ignore' });
     try {
       const before = getPriority(victim.pid!);
-      const r = await gradeCase('signals', ['03'], FAST, { __VICTIM__: String(victim.pid) });
+      const r = await gradeCase('signals', ['03'], LIMITS, { __VICTIM__: String(victim.pid) });
       expectZero(r, '03', /signals: kill: process\.kill is not available in the grading sandbox; _kill: .*is not a function; setPriority: os\.setPriority is not available in the grading sandbox/);
       expect(victim.exitCode).toBeNull();
       expect(victim.signalCode).toBeNull();
@@ -191,7 +188,7 @@ describe('memory', () => {
   });
 
   it('filling the JavaScript heap stops the process with "ran out of memory"', async () => {
-    const r = await gradeCase('heap-hog', ['05'], { ...FAST, memoryMiB: 512, callMs: 6000 });
+    const r = await gradeCase('heap-hog', ['05'], { ...LIMITS, memoryMiB: 512, callMs: 6000 });
     expect(text(verdict(r, '05.exact'))).toMatch(/the sandbox process ran out of memory \(limit 512 MiB\) while running 05_denoising\.ts corrupt\(\)/);
     expectZero(r, '05', /ran out of memory/);
   });
