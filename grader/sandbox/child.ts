@@ -214,7 +214,7 @@ export class SandboxChild {
     const uncaught = /^\w*(?:Error|Exception)\b.*$/m.exec(this.stderr)?.[0].slice(0, 200);
     const how = memory ? `ran out of memory (limit ${this.limits.memoryMiB} MiB)`
       : signal ? `was killed (${signal})`
-      : `exited with code ${code} (${code === 0 ? 'process.exit?' : uncaught ? `uncaught ${uncaught}` : 'process.exit?'})`;
+      : `exited with code ${code} (${code !== 0 && uncaught ? `uncaught ${uncaught}` : 'process.exit?'})`;
     this.settle({ kind: 'crash', message: `the sandbox process ${how} ${whereIn(p)}`, module: p.importing });
   }
 
