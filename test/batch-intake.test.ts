@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvCell, folderName, parseShard, reasonOf, shardOf, statusOf } from '../grader/batch/gradebook.ts';
+import { csvCell, feedbackMd, folderName, metaOf, parseShard, reasonOf, shardOf, statusOf } from '../grader/batch/gradebook.ts';
+import type { GradeReport } from '../grader/engine.ts';
 import { decodeSource, INTAKE_LIMITS, listSubmissions, readSubmission, STEP_FILES, type BatchSubmission } from '../grader/batch/intake.ts';
 import { makeCorpus, reference, WEIRD_ID, zipBytes, type Expectation } from './batch-corpus.ts';
 
@@ -191,6 +192,19 @@ describe('gradebook helpers', () => {
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
     expect(csvCell('=1+2')).toBe("'=1+2");
     expect(csvCell(42)).toBe('42');
+  });
+
+  it('a grader failure is an error row that the next run retries; diagnosed mistakes are named', () => {
+    const sub = subs.get('ref')!;
+    const failed = metaOf(sub, 'h', 'en', undefined, 1, 100, 'boom');
+    expect([failed.status, failed.reason, failed.graderError]).toEqual(['error', 'internal grader error: boom', 'boom']);
+    expect(feedbackMd(sub, undefined, 'en')).toMatch(/internal error of the grader/);
+    const v = { id: '02.delta', step: '02', visibility: 'public', title: { ja: '', en: '' }, status: 'failed', points: 0, maxPoints: 6, messages: [],
+      fault: { id: 'delta2-sign', title: { ja: '', en: 'sign of δ2' }, hint: { ja: '', en: '' } }, seed: 1, seconds: 0 } as const;
+    const report = { verdicts: [v], score: 94, checkedPoints: 100 } as unknown as GradeReport;
+    const meta = metaOf(sub, 'h', 'en', report, 1, 100);
+    expect([meta.status, meta.reason]).toEqual(['partial', 'known mistakes: delta2-sign (02)']);
+    expect(meta.checks).toEqual([{ id: '02.delta', passed: false, fault: { id: 'delta2-sign', title: 'sign of δ2' } }]);
   });
 
   it('no entries of any zip were written to disk', () => {

@@ -99,6 +99,8 @@ export function reasonOf(sub: BatchSubmission, report?: GradeReport, graderError
       else parts.push(`${step}: ${oneLine(first, 140)}`);
     }
     if (missing.length) parts.push(`not implemented: ${missing.join(', ')}`);
+    const faults = [...new Set(report.verdicts.filter(v => v.fault).map(v => `${v.fault!.id} (${v.step})`))];
+    if (faults.length) parts.push(`known mistakes: ${faults.join(', ')}`);
   }
   return oneLine([...new Set(parts)].join('; '), 600);
 }
@@ -214,6 +216,7 @@ const T = {
     steps: 'ステップごとの得点', step: 'ステップ', what: '内容', points: '得点', lost: '失点したチェック',
     allPassed: 'すべてのチェックに合格しました。', mistake: 'よくある間違い', hint: 'ヒント',
     notGraded: 'この提出物は採点できませんでした', hidden: '非公開', footer: '採点プログラム',
+    internal: '採点プログラムの内部エラーです。あなたの提出物の問題ではありません。TA が再採点します。',
   },
   en: {
     title: 'Lec4 autoencoder: grading report', total: 'Total', intake: 'Your submission', graded: 'Files graded',
@@ -221,6 +224,7 @@ const T = {
     steps: 'Points per step', step: 'step', what: 'what', points: 'points', lost: 'Checks that lost points',
     allPassed: 'Every check passed.', mistake: 'known mistake', hint: 'hint',
     notGraded: 'This submission could not be graded', hidden: 'hidden', footer: 'grader',
+    internal: 'An internal error of the grader, not a problem of your submission. The TAs will regrade it.',
   },
 };
 
@@ -234,11 +238,15 @@ function fence(text: string): string {
   return `${f}text\n${sanitize(text)}\n${f}`;
 }
 
-export function feedbackMd(sub: BatchSubmission, report: GradeReport | undefined, lang: Lang): string {
+/** `max`: the points of the run, shown for a submission that could not be graded. */
+export function feedbackMd(sub: BatchSubmission, report: GradeReport | undefined, lang: Lang, max = 100): string {
   const t = T[lang];
   const L: string[] = [`# ${t.title}: ${code(sub.id)}`, ''];
   if (sub.reason || !report) {
-    L.push(`**${t.notGraded}.**`, '', fence((sub.reason ?? { ja: '', en: '' })[lang]), '', `**${t.total}: 0 / 100**`, '');
+    // No report: the whole upload was unusable, none of the five files could be taken, or the
+    // grader itself failed (then there is no student-side reason to show).
+    const why = sub.reason ? sub.reason[lang] : [...sub.issues.values()].map(m => m[lang]).join('\n') || t.internal;
+    L.push(`**${t.notGraded}.**`, '', fence(why), '', `**${t.total}: 0 / ${max}**`, '');
     return L.join('\n');
   }
   L.push(`**${t.total}: ${report.score} / ${report.checkedPoints}**`, '', `## ${t.intake}`, '');

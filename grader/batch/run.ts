@@ -107,7 +107,7 @@ function writeSubmission(dir: string, sub: BatchSubmission, report: GradeReport 
   if (fresh && report) writeAtomic(join(dir, 'report.json'), JSON.stringify(report));
   if (fresh && !report) rmSync(join(dir, 'report.json'), { force: true });
   writeAtomic(join(dir, 'results.json'), `${JSON.stringify(resultsJson(sub, report, lang), null, 2)}\n`);
-  writeAtomic(join(dir, 'feedback.md'), feedbackMd(sub, report, lang));
+  writeAtomic(join(dir, 'feedback.md'), feedbackMd(sub, report, lang, meta.max));
   writeAtomic(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
