@@ -37,7 +37,7 @@ export async function typecheck(sources: Map<string, string>): Promise<TypeWarni
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true,
-        skipLibCheck: true, allowImportingTsExtensions: true, types: ['node'],
+        skipLibCheck: true, allowImportingTsExtensions: true, types: [],
         typeRoots: [join(root, 'node_modules', '@types')],
       },
       include: ['assignments/*.ts'],
