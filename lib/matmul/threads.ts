@@ -32,14 +32,15 @@ const N_ARGS = 12;
 export const MAX_CHUNKS = 255;
 
 /**
- * Spin budgets, in iterations of an Atomics.load loop (≈ 10 ns each). After a job the worker keeps
- * polling for ~0.5 ms before it sleeps, so the back-to-back products of a training step hand
- * over without a futex wake-up (tens of µs in a VM); an idle worker costs nothing after that.
+ * Spin budgets, in iterations of an Atomics.load loop (≈ 7.5 ns each here). After a job the worker
+ * keeps polling for ~0.4 ms before it sleeps, so the back-to-back products of a training step
+ * hand over without a futex wake-up (tens of µs in a VM); an idle worker costs nothing after that.
  */
 const WORKER_SPIN = 50_000;
-/** Once woken early (wake()), how long the worker polls for the job while the main thread copies. */
-const WORKER_WAIT_FOR_POST = 200_000;
-/** How long the main thread polls for the worker's last chunk before sleeping on it. */
+/** Once woken early (wake()), how long (~0.75 ms) the worker polls for the job while the main
+ * thread copies the operands in (~0.15 ms for the largest course product). */
+const WORKER_WAIT_FOR_POST = 100_000;
+/** How long (~0.15 ms) the main thread polls for the worker's last chunk before sleeping on it. */
 const MAIN_SPIN = 20_000;
 
 // claim(): the one rule both threads follow. A chunk can only be claimed while NEXT still carries
@@ -152,10 +153,11 @@ export class GemmWorker {
 
   /**
    * Computes all chunks of `job`, the main thread via mainChunk(lo, hi) and the worker in parallel.
-   * Returns the number of chunks the worker did, or -1 if a worker chunk failed (then the caller
-   * must recompute the product; the worker is retired).
+   * Returns the number of chunks the worker did (-1 if one failed: then the caller must recompute
+   * the product; the worker is retired), the share of rows/columns the main thread did, and the
+   * main thread's compute time and the total time in ms (for the caller's contention check).
    */
-  run(job: Job, mainChunk: (lo: number, hi: number) => void): number {
+  run(job: Job, mainChunk: (lo: number, hi: number) => void): { byWorker: number; mainShare: number; mainMs: number; totalMs: number } {
     const ctl = this.ctl;
     const n = job.nChunks;
     if (n > MAX_CHUNKS) throw new Error(`GemmWorker.run: at most ${MAX_CHUNKS} chunks`);
@@ -169,11 +171,15 @@ export class GemmWorker {
     this.wake();
 
     const end = job.byRows ? job.m : job.n;
+    const t0 = performance.now();
+    let mine = 0; // rows or columns done here
     for (let i; (i = claim(ctl, tag, n)) >= 0;) {
-      const lo = i * job.chunk;
-      mainChunk(lo, Math.min(lo + job.chunk, end));
+      const lo = i * job.chunk, hi = Math.min(lo + job.chunk, end);
+      mainChunk(lo, hi);
+      mine += hi - lo;
       Atomics.add(ctl, DONE, 1);
     }
+    const t1 = performance.now();
     // Every chunk is claimed; wait for the ones the worker is still computing. No timeout: a
     // claimed chunk is one wasm call that allocates nothing and ends unless the process exits.
     let done = Atomics.load(ctl, DONE);
@@ -182,10 +188,11 @@ export class GemmWorker {
       Atomics.wait(ctl, DONE, done);
       done = Atomics.load(ctl, DONE);
     }
+    const stats = { mainShare: mine / end, mainMs: t1 - t0, totalMs: performance.now() - t0 };
     if (Atomics.load(ctl, FAILED) !== 0) {
       this.dead = true;
-      return -1;
+      return { byWorker: -1, ...stats };
     }
-    return Atomics.load(ctl, WORKER_CHUNKS);
+    return { byWorker: Atomics.load(ctl, WORKER_CHUNKS), ...stats };
   }
 }

@@ -19,16 +19,18 @@ export type Variant = 'fma' | 'simd';
 
 /**
  * Below this many multiply-adds (m·k·n) the copies in and out of wasm memory cost more than they
- * save, and the TS kernel is used (measured: equal speed around 8×8·8×8, wasm 3× faster at 32³).
+ * save, and the TS kernel is used. Measured (`npx tsx bench/matmul.ts --thresholds`): TS 1.4 µs vs
+ * wasm 1.9 µs at 10³, equal at 12³, wasm 5× faster at 32³.
  */
-export const WASM_MIN_MULADDS = 1024;
+export const WASM_MIN_MULADDS = 1500;
 
 /**
- * From this many flops (2·m·k·n) on, the product is split over two threads (measured crossover
- * ≈ 0.5–1 MFLOP with the worker awake; a sleeping worker costs ~50 µs to wake, which the
- * take-back rule in threads.ts bounds). 2 MFLOP ≈ e.g. 64×100·100×160.
+ * From this many flops (2·m·k·n) on, the product is split over two threads. Measured with the
+ * worker polling (back-to-back products): no gain at 0.22 MFLOP (15 → 17 µs), break-even at
+ * 0.5 (33 → 30 µs), 20% at 1.3 (75 → 60 µs), 40% from 4 MFLOP (235 → 142 µs); 1 MFLOP leaves
+ * margin for a worker that has to be woken from sleep. 1 MFLOP ≈ 80×80·80×80.
  */
-export const THREAD_MIN_FLOPS = 2e6;
+export const THREAD_MIN_FLOPS = 1e6;
 
 /** Target work per chunk of a two-thread product: re-packing the shared operand per chunk costs
  * < 3% at this size (measured), and a descheduled worker delays a product by at most one chunk. */
@@ -58,6 +60,12 @@ export class WasmGemm {
   private worker: GemmWorker | null | undefined;
   /** Threads the last run() actually used (for tests and the benchmark). */
   lastThreads = 0;
+  /** Contention back-off: threaded products to run on one thread before trying two again. */
+  private skip = 0;
+  private backoff = 0;
+  private gain = 0.6;
+  /** Best recent one-thread flops/ms per shape (see noteRate). */
+  private readonly rates = new Map<string, number>();
 
   constructor(module: WebAssembly.Module, variant: Variant) {
     this.module = module;
@@ -78,16 +86,21 @@ export class WasmGemm {
   readonly gemm = (a: Float64Array, b: Float64Array, c: Float64Array, m: number, k: number, n: number): void => {
     if (m === 0 || n === 0 || k === 0) return;
     if (m * k * n < WASM_MIN_MULADDS) { gemmBlocked(a, b, c, m, k, n); return; }
-    if (!this.run(a, b, c, m, k, n, 2 * m * k * n >= THREAD_MIN_FLOPS ? 2 : 1)) gemmBlocked(a, b, c, m, k, n);
+    if (!this.run(a, b, c, m, k, n, 2 * m * k * n >= THREAD_MIN_FLOPS ? 2 : 1, true)) gemmBlocked(a, b, c, m, k, n);
   };
 
   /**
    * c (m×n) = a (m×k) · b (k×n) in wasm, on up to `threads` threads (2 only once the helper is
    * ready; asking for 2 spawns it). Returns false, leaving c untouched, if the memory cannot grow.
+   * adaptive: back off to one thread while the other core is busy (Matrix.matmul's path; tests
+   * and the benchmark call without it to measure two threads as such).
    */
-  run(a: Float64Array, b: Float64Array, c: Float64Array, m: number, k: number, n: number, threads = 1): boolean {
+  run(
+    a: Float64Array, b: Float64Array, c: Float64Array, m: number, k: number, n: number, threads = 1, adaptive = false,
+  ): boolean {
     if (m === 0 || n === 0 || k === 0) { this.lastThreads = 1; return true; }
     let worker: GemmWorker | null = null;
+    if (threads >= 2 && adaptive && this.skip > 0) { this.skip--; threads = 1; } // see the back-off below
     if (threads >= 2 && (m >= 2 * MR || n >= 2 * NR)) {
       if (this.worker === undefined) this.worker = GemmWorker.create(this.module, this.memory);
       if (this.worker?.ready) worker = this.worker; // still starting: this product runs on one thread
@@ -114,8 +127,11 @@ export class WasmGemm {
 
     const [pa0, pb0, tmp0] = scr(0);
     this.lastThreads = 1;
+    const flops = 2 * m * k * n;
     if (!worker) {
+      const t0 = performance.now();
       this.kernel(aOff, bOff, cOff, k, n, 0, m, 0, n, pa0, pb0, tmp0);
+      if (adaptive && threads >= 2) this.noteRate(m, k, n, flops / (performance.now() - t0));
     } else {
       // Split C into an even number of chunks of ≥ ~CHUNK_FLOPS that both threads claim (threads.ts).
       // Rows when m ≥ n (each chunk packs its rows of A and all of B), else columns (the other way
@@ -125,15 +141,27 @@ export class WasmGemm {
       const byRows = m >= n && m >= 2 * MR;
       const dim = byRows ? m : n;
       const unit = byRows ? MR : n >= 64 ? 8 : NR;
-      const pairs = Math.max(1, Math.min(4, Math.round((2 * m * k * n) / (2 * CHUNK_FLOPS))));
+      const pairs = Math.max(1, Math.min(4, Math.round(flops / (2 * CHUNK_FLOPS))));
       const chunk = roundUp(Math.ceil(dim / (2 * pairs)), unit);
       const nChunks = Math.ceil(dim / chunk);
       const [pa1, pb1, tmp1] = scr(1);
       const job = { a: aOff, b: bOff, c: cOff, k, n, m, pa: pa1, pb: pb1, tmp: tmp1, byRows, chunk, nChunks };
-      const byWorker = worker.run(job, byRows
+      const { byWorker, mainShare, mainMs, totalMs } = worker.run(job, byRows
         ? (lo, hi) => this.kernel(aOff, bOff, cOff, k, n, lo, hi, 0, n, pa0, pb0, tmp0)
         : (lo, hi) => this.kernel(aOff, bOff, cOff, k, n, 0, m, lo, hi, pa0, pb0, tmp0));
       if (byWorker > 0) this.lastThreads = 2;
+      if (adaptive && byWorker >= 0) {
+        // Contention check. When other processes keep the second core busy, our two threads
+        // and they share the cores: the worker gets preempted holding a chunk, the main thread is
+        // preempted too, and two threads end up slower than one. `gain` averages (this product's
+        // time) / (one thread's best recent time for it): ≈ 0.6 on a quiet machine, ≈ 1 when the
+        // worker is too slow to wake for it, ≫ 1 under contention. While it is ≥ 0.95 we stay on
+        // one thread, trying two again after 8, 16, … 1024 products.
+        const best = this.noteRate(m, k, n, mainShare > 0 ? (flops * mainShare) / mainMs : 0);
+        this.gain = 0.7 * this.gain + 0.3 * Math.min(totalMs / (flops / best), 3);
+        if (this.gain >= 0.95) this.skip = this.backoff = Math.min(Math.max(2 * this.backoff, 8), 1024);
+        else this.backoff = 0;
+      }
       if (byWorker < 0) {
         // A worker chunk failed (never expected): recompute everything here, without it.
         this.worker = null;
@@ -142,6 +170,18 @@ export class WasmGemm {
     }
     c.set(heap.subarray(cOff / 8, cOff / 8 + m * n));
     return true;
+  }
+
+  /**
+   * Records a one-thread compute rate (flops/ms) seen for this shape and returns the best recent
+   * one: a maximum that decays by 1% per observation, so it follows lasting changes (e.g. clock).
+   */
+  private noteRate(m: number, k: number, n: number, rate: number): number {
+    const key = `${m},${k},${n}`;
+    const best = Math.max(rate, 0.99 * (this.rates.get(key) ?? 0));
+    if (this.rates.size > 256) this.rates.clear(); // a training run uses a handful of shapes
+    this.rates.set(key, best);
+    return best;
   }
 
   /** Grows the memory to at least `bytes`; false if impossible (over 2 GiB, or no memory left). */
