@@ -165,10 +165,11 @@ describe('bundled, as the sandbox runs it', () => {
       import { gemmName } from ${JSON.stringify(join(root, 'lib/matmul/index.ts'))};
       import { bestWasmGemm } from ${JSON.stringify(join(root, 'lib/matmul/wasm.ts'))};
       import { gemmNaive } from ${JSON.stringify(join(root, 'lib/matmul/blocked.ts'))};
+      const [m, k, n] = (process.argv[2] ?? '128,785,256').split(',').map(Number);
       const fill = (len) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 0.37));
-      const a = new Matrix(128, 785, fill(128 * 785)), b = new Matrix(785, 256, fill(785 * 256));
-      const want = new Float64Array(128 * 256);
-      gemmNaive(a.data, b.data, want, 128, 785, 256);
+      const a = new Matrix(m, k, fill(m * k)), b = new Matrix(k, n, fill(k * n));
+      const want = new Float64Array(m * n);
+      gemmNaive(a.data, b.data, want, m, k, n);
       let err = 0, threads = 0;
       const t0 = Date.now();
       // Keep multiplying (synchronously, with short pauses so the helper can start) for ≤ 2 s.
@@ -176,7 +177,7 @@ describe('bundled, as the sandbox runs it', () => {
         const c = a.matmul(b).data;
         for (let i = 0; i < c.length; i++) err = Math.max(err, Math.abs(c[i] - want[i]));
         threads = Math.max(threads, bestWasmGemm()?.lastThreads ?? 0);
-        if (threads === 2 || gemmName().endsWith('×1')) break;
+        if (threads === 2 || gemmName().endsWith('×1') || gemmName() === 'ts-blocked') break;
         await new Promise((r) => setTimeout(r, 20));
       }
       console.log(JSON.stringify({ name: gemmName(), err, threads }));
@@ -202,6 +203,12 @@ describe('bundled, as the sandbox runs it', () => {
       expect(r.name).toMatch(/ ×1$/);
       expect(r.threads).toBe(1);
     }
+  });
+
+  it('falls back to the TS kernel where there is no WebAssembly (node --jitless)', () => {
+    const r = run(['--jitless', bundle, '20,30,40']);
+    expect(r.name).toBe('ts-blocked');
+    expect(r.err).toBeLessThanOrEqual(1e-12 * 30);
   });
 
   it('uses two threads outside the sandbox and still exits promptly', () => {
