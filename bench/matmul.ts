@@ -84,7 +84,7 @@ export async function benchMatmul(): Promise<Row[]> {
       runs++;
       if (best.lastThreads === 2) used++;
     });
-    if (used < runs) r.note = `worker helped in ${used}/${runs} products (other core busy?)`;
+    if (used < 0.9 * runs) r.note = `worker helped in ${used}/${runs} products (other core busy?)`;
     rows.push(r);
   } else {
     rows.push({ kernel: label(best, 2), gflops: {}, note: 'no helper thread here' });
