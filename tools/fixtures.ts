@@ -9,8 +9,8 @@
 // is narrower, since hidden.ts is not imported statically and cannot change a public answer.
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FixtureFile } from '../grader/oracle.ts';
 import { STEP_FILES } from './stubs.ts';
 
@@ -83,9 +83,3 @@ export function staleness(root: string, path = join(root, FIXTURE_REL)): string 
   return `the fixture ${path} is stale (changed since it was made: ${changed.join(', ') || 'unknown'}): run \`make fixtures\` and commit the result`;
 }
 
-export function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}

@@ -7,7 +7,8 @@ import { join, relative, resolve } from 'node:path';
 import { grade } from '../grader/engine.ts';
 import { readFolder } from '../grader/intake.ts';
 import { liveOracle, ROOT } from '../grader/setup.ts';
-import { FIXTURE_REL, GENERATED_BY, fixtureInputs, hashOfInputs, serializeFixture, writeAtomically, type GeneratedFixture } from './fixtures.ts';
+import { writeAtomic } from '../grader/report/results.ts';
+import { FIXTURE_REL, GENERATED_BY, fixtureInputs, hashOfInputs, serializeFixture, type GeneratedFixture } from './fixtures.ts';
 
 const outArg = process.argv.indexOf('--out');
 const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(ROOT, FIXTURE_REL);
@@ -36,6 +37,6 @@ const fixture: GeneratedFixture = {
   answers: Object.fromEntries(oracle.recorded),
 };
 const text = serializeFixture(fixture);
-writeAtomically(out, text);
+writeAtomic(out, text);
 console.log(`wrote ${relative(process.cwd(), out) || out}: ${oracle.recorded.size} answers, ${fixture.faults.length} faults, `
   + `${(Buffer.byteLength(text) / 1024).toFixed(0)} KB, reference ${report.score}/${report.checkedPoints}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZipFile } from 'yazl';
-import { FIXTURE_REL, staleness, writeAtomically } from './fixtures.ts';
+import { writeAtomic } from '../grader/report/results.ts';
+import { FIXTURE_REL, staleness } from './fixtures.ts';
 import { solutionLines, STEP_FILES, stubsFrom } from './stubs.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -192,7 +193,7 @@ export function writeZip(files: readonly ReleaseFile[], out: string): Promise<vo
   return new Promise((done, fail) => {
     zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
     zip.outputStream.on('error', fail);
-    zip.outputStream.on('end', () => { writeAtomically(out, Buffer.concat(chunks)); done(); });
+    zip.outputStream.on('end', () => { writeAtomic(out, Buffer.concat(chunks)); done(); });
   });
 }
 

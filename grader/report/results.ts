@@ -77,7 +77,7 @@ export function toJUnit(report: GradeReport, lang: Lang): string {
 }
 
 /** Write via a temporary file and rename, so a reader never sees half a file. */
-export function writeAtomic(path: string, text: string): void {
+export function writeAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
