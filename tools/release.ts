@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import typescript from 'typescript';
 import { ZipFile } from 'yazl';
 import { writeAtomic } from '../grader/report/results.ts';
 import { FIXTURE_REL, staleness } from './fixtures.ts';
@@ -113,8 +114,13 @@ export function studentLock(root: string, pkg: Record<string, unknown>): string 
 }
 
 function studentTsconfig(root: string, folders: string[]): string {
-  const ts = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { include: string[] };
+  // tsconfig.json is JSONC (it has comments): read it the way tsc does.
+  const parsed = typescript.parseConfigFileTextToJson('tsconfig.json', readFileSync(join(root, 'tsconfig.json'), 'utf8'));
+  if (parsed.error) throw new ReleaseError(`tsconfig.json: ${typescript.flattenDiagnosticMessageText(parsed.error.messageText, '\n')}`);
+  const ts = parsed.config as { include: string[]; exclude?: string[] };
   ts.include = ts.include.filter(f => folders.includes(f));
+  if (ts.exclude) ts.exclude = ts.exclude.filter(f => folders.some(d => f === d || f.startsWith(`${d}/`)));
+  if (ts.exclude?.length === 0) delete ts.exclude;
   return `// ${GENERATED}\n${JSON.stringify(ts, null, 2)}\n`;
 }
 
