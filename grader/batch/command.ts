@@ -2,6 +2,7 @@
 //   npx tsx grader/cli.ts batch --submissions DIR --out DIR [--jobs N] [--shard I/N] [--force] [--lang ja|en]
 //   npx tsx grader/cli.ts merge --out DIR SHARD_DIR...
 import { InvalidArgumentError, type Command } from 'commander';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseLang } from '../report/lang.ts';
 import { STEP_IDS, type StepId } from '../types.ts';
@@ -25,6 +26,20 @@ function shardArg(value: string): Shard {
   try { return parseShard(value); } catch (err) { throw new InvalidArgumentError((err as Error).message.replace(/^--shard: /, '')); }
 }
 
+/** SIGKILL every direct child of this process (Linux: read from /proc; elsewhere nothing). */
+function killOwnChildren(): void {
+  if (process.platform !== 'linux') return;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so count from the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) process.kill(Number(name), 'SIGKILL');
+    } catch { /* gone already */ }
+  }
+}
+
 export function register(program: Command): void {
   program.command('batch')
     .description('TA grading: every submission (a folder or a .zip named by the student id) in a folder, hidden checks included')
@@ -37,11 +52,16 @@ export function register(program: Command): void {
     .option('--step <n...>', 'grade only these steps, for a quick trial run (totals are then out of fewer points)')
     .action(async (o: { submissions: string; out: string; jobs?: number; shard?: Shard; force?: boolean; lang?: string; step?: string[] }) => {
       const steps: StepId[] | undefined = o.step?.map(parseStep);
-      // Ctrl-C: finished submissions are on disk already; say how to continue.
-      process.once('SIGINT', () => {
-        console.error('\ninterrupted: finished submissions are saved; run the same command again to continue');
-        process.exit(130);
-      });
+      // Interrupted: finished submissions are on disk already; stop the sandboxes in flight (a
+      // child stuck in an infinite loop would otherwise outlive us, its timer gone) and say how
+      // to continue.
+      for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+        process.once(signal, () => {
+          killOwnChildren();
+          console.error(`\ninterrupted (${signal}): finished submissions are saved; run the same command again to continue`);
+          process.exit(code);
+        });
+      }
       await runBatch({
         submissions: o.submissions, out: o.out, lang: parseLang(o.lang), jobs: o.jobs ?? availableParallelism(),
         shard: o.shard, force: o.force, steps,
