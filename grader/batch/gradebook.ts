@@ -216,6 +216,7 @@ const T = {
     steps: 'ステップごとの得点', step: 'ステップ', what: '内容', points: '得点', lost: '失点したチェック',
     allPassed: 'すべてのチェックに合格しました。', mistake: 'よくある間違い', hint: 'ヒント',
     notGraded: 'この提出物は採点できませんでした', hidden: '非公開', footer: '採点プログラム',
+    same: '(上と同じ理由)',
     internal: '採点プログラムの内部エラーです。あなたの提出物の問題ではありません。TA が再採点します。',
   },
   en: {
@@ -224,6 +225,7 @@ const T = {
     steps: 'Points per step', step: 'step', what: 'what', points: 'points', lost: 'Checks that lost points',
     allPassed: 'Every check passed.', mistake: 'known mistake', hint: 'hint',
     notGraded: 'This submission could not be graded', hidden: 'hidden', footer: 'grader',
+    same: '(the same reason as above)',
     internal: 'An internal error of the grader, not a problem of your submission. The TAs will regrade it.',
   },
 };
@@ -258,20 +260,29 @@ export function feedbackMd(sub: BatchSubmission, report: GradeReport | undefined
   for (const s of STEP_IDS) {
     const vs = report.verdicts.filter(v => v.step === s);
     if (!vs.length) continue;
-    L.push(`| ${s} | ${ours(STEP_TITLES[s][lang])} (${STEP_FILE_OF[s]}) | ${vs.reduce((a, v) => a + v.points, 0)} / ${vs.reduce((a, v) => a + v.maxPoints, 0)} |`);
+    L.push(`| ${s} | ${cell(STEP_TITLES[s][lang])} (${STEP_FILE_OF[s]}) | ${vs.reduce((a, v) => a + v.points, 0)} / ${vs.reduce((a, v) => a + v.maxPoints, 0)} |`);
   }
   const failed = report.verdicts.filter(v => v.status !== 'passed');
   L.push('', `## ${t.lost}`, '');
   if (!failed.length) L.push(t.allPassed);
-  for (const v of failed) L.push(...failure(v, lang));
+  // A file that does not load fails every check of its step the same way: say it once.
+  let previous: Verdict | undefined;
+  for (const v of failed) {
+    const same = previous?.step === v.step && messagesOf(previous, lang) === messagesOf(v, lang) && previous.fault?.id === v.fault?.id;
+    L.push(...failure(v, lang, same));
+    previous = v;
+  }
   L.push('', '---', `${t.footer} ${report.graderVersion} · rubric ${report.rubricHash}`, '');
   return L.join('\n');
 }
 
-function failure(v: Verdict, lang: Lang): string[] {
+const messagesOf = (v: Verdict, lang: Lang) => v.messages.map((m: Msg) => m[lang]).join('\n');
+
+function failure(v: Verdict, lang: Lang, sameAsAbove: boolean): string[] {
   const t = T[lang];
   const out = [`### ${v.id}: ${ours(v.title[lang])} (0 / ${v.maxPoints}${v.visibility === 'hidden' ? `, ${t.hidden}` : ''})`, ''];
-  if (v.messages.length) out.push(fence(v.messages.map((m: Msg) => m[lang]).join('\n')), '');
+  if (sameAsAbove) return [...out, t.same, ''];
+  if (v.messages.length) out.push(fence(messagesOf(v, lang)), '');
   if (v.fault) out.push(`- ${t.mistake}: ${ours(v.fault.title[lang])} (\`${v.fault.id}\`)`, `- ${t.hint}: ${ours(v.fault.hint[lang])}`, '');
   return out;
 }
@@ -283,5 +294,6 @@ function mdText(s: string): string {
   return sanitize(s).replace(/\s+/g, ' ').replace(/[\\`[\]<>|]/g, c => `\\${c}`);
 }
 
-/** Our own text (titles, hints): only line breaks and table pipes matter. */
-const ours = (s: string) => s.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+/** Our own text (titles, hints): only line breaks matter (and pipes, inside a table). */
+const ours = (s: string) => s.replace(/\s+/g, ' ');
+const cell = (s: string) => ours(s).replace(/\|/g, '\\|');

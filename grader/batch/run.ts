@@ -19,7 +19,7 @@ import { DEFAULT_LIMITS, type Limits } from '../sandbox/child.ts';
 import { RUBRIC } from '../rubric.ts';
 import type { Lang, StepId } from '../types.ts';
 import { feedbackMd, folderName, gradesCsv, metaOf, shardOf, summaryMd, type Meta, type Shard } from './gradebook.ts';
-import { INTAKE_VERSION, listSubmissions, readSubmission, type BatchSubmission, type SubmissionEntry } from './intake.ts';
+import { INTAKE_VERSION, listSubmissions, plural, readSubmission, type BatchSubmission, type SubmissionEntry } from './intake.ts';
 
 export interface BatchOptions {
   submissions: string;
@@ -125,7 +125,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const maxPoints = RUBRIC.filter(e => !o.steps || o.steps.includes(e.step)).reduce((a, e) => a + e.points, 0);
   const oracle = o.oracle ?? await liveOracle();
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
-  log(`batch: ${entries.length} submissions${o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${listing.entries.length})` : ''} from ${submissions}, ${jobs} at a time → ${out}`);
+  log(`batch: ${plural(entries.length, 'submission')}${o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${listing.entries.length})` : ''} from ${submissions}, ${jobs} at a time → ${out}`);
 
   const metas = new Map<string, Meta>();
   const graded: string[] = [], skipped: string[] = [];
@@ -230,6 +230,6 @@ export function mergeShards(outDir: string, shardDirs: readonly string[], log: (
   writeAtomic(join(out, 'summary.md'), summaryMd(all));
   const hashes = new Set(all.map(m => m.graderHash));
   if (hashes.size > 1) log(`warning: the merged results come from ${hashes.size} different grader versions; rerun the shards with --force on one commit`);
-  log(`merged ${chosen.size} submissions from ${shardDirs.length} folders; ${all.length} in ${out}/grades.csv`);
+  log(`merged ${plural(chosen.size, 'submission')} from ${plural(shardDirs.length, 'folder')}; ${all.length} in ${join(out, 'grades.csv')}`);
   return all;
 }
