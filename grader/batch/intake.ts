@@ -151,7 +151,7 @@ interface Found {
 interface Scan {
   found: Found[];
   warnings: Msg[];
-  /** Names of step files seen only at an unsafe path, a non-UTF-8 path or inside a nested zip. */
+  /** Step file name → zip entries with that name at an unsafe path (never read). */
   unsafe: Map<string, string[]>;
   nestedZips: string[];
   skippedDirs: number;

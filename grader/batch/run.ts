@@ -27,7 +27,7 @@ export interface BatchOptions {
   lang: Lang;
   /** Submissions graded at a time (default: the number of cores). */
   jobs?: number;
-  /** Sandbox children per submission, grade()'s own `jobs` (default 1: see docs/ta.md). */
+  /** Sandbox children per submission, grade()'s own `jobs` (default 2: measured fastest, docs/ta.md). */
   gradeJobs?: number;
   shard?: Shard;
   /** Regrade even when content and grader are unchanged. */
@@ -148,7 +148,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
       report = undefined;
       if (gradable(sub)) {
         try {
-          report = await grade(sub, { oracle, hidden: true, jobs: o.gradeJobs ?? 1, steps: o.steps, limits: o.limits });
+          report = await grade(sub, { oracle, hidden: true, jobs: o.gradeJobs ?? 2, steps: o.steps, limits: o.limits });
         } catch (err) {
           // The grader failed, not the student: recorded so the row exists, retried on rerun.
           graderError = err instanceof Error ? err.message : String(err);
