@@ -1,7 +1,7 @@
 // grader/engine.ts — grades one submission: compile, run every selected check, collect verdicts.
 // Steps run in parallel (one sandbox child each); checks within a step run in rubric order.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,9 @@ export interface GradeReport {
 export function rubricHash(): string {
   const h = createHash('sha256');
   const files = ['grader/rubric.ts', 'grader/compare.ts', 'grader/codec.ts',
-    ...readdirSync(join(root, 'grader/checks')).filter(f => f.endsWith('.ts')).sort().map(f => `grader/checks/${f}`)];
+    ...readdirSync(join(root, 'grader/checks')).filter(f => f.endsWith('.ts')).sort().map(f => `grader/checks/${f}`),
+    // Not in the student release: there the hash differs, which only marks it as a local run.
+    ...(existsSync(join(root, 'grader/faults/catalogue.ts')) ? ['grader/faults/catalogue.ts'] : [])];
   for (const f of files) h.update(f).update(readFileSync(join(root, f)));
   return h.digest('hex').slice(0, 16);
 }

@@ -95,6 +95,7 @@ export class StudentRunner {
   private children = new Map<StepId, SandboxChild>();
   /** A module that cannot be loaded, or a function that hung: later calls fail at once. */
   private fatal = new Map<string, ErrorInfo>();
+  private trainFatal?: ErrorInfo;
 
   constructor(readonly prepared: Prepared, readonly limits: Limits = DEFAULT_LIMITS) {
     for (const [file, err] of prepared.compileErrors) this.fatal.set(file.replace(/\.ts$/, ''), compileInfo(err));
@@ -120,8 +121,12 @@ export class StudentRunner {
       const known = this.fatal.get(m);
       if (known) return { ok: false, error: known, explain: explain(known) };
     }
+    // A training run that hung or crashed will do so again: later runs fail at once.
+    if (this.trainFatal) return { ok: false, error: this.trainFatal, explain: explain(this.trainFatal) };
     const r = await this.child(step).run({ kind: 'train', opts: encode(opts), data: encode(data) });
     if (r.ok) return r;
+    if (r.error.module) this.remember(r.error, r.error.module, `${r.error.module}.${r.error.fn ?? '?'}`);
+    if (r.error.kind === 'timeout' || r.error.kind === 'crash' || r.error.kind === 'protocol') this.trainFatal = r.error;
     return { ok: false, error: r.error, explain: explain(r.error) };
   }
 

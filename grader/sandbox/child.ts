@@ -44,7 +44,10 @@ export function detectProtections(limits: Limits = DEFAULT_LIMITS): { protection
   const prlimit = process.platform === 'linux' ? which('prlimit') : undefined;
   const bytes = limits.memoryMiB * 1024 * 1024;
   const memory = !!prlimit && spawnSync(prlimit, [`--data=${bytes}`, 'true'], { timeout: 5000 }).status === 0;
-  if (memory) prefix.push(prlimit!, `--data=${bytes}`, '--');
+  // RLIMIT_CPU as well: if the judge is killed with SIGKILL (no chance to kill its children), a
+  // child stuck in a student's infinite loop still dies once it has used this much CPU.
+  const cpuSeconds = Math.ceil((limits.trainMs / 1000) * 4);
+  if (memory) prefix.push(prlimit!, `--data=${bytes}`, `--cpu=${cpuSeconds}`, '--');
   else notes.push('型付き配列のメモリ上限なし (prlimit がありません) / typed-array memory not capped: prlimit unavailable');
   detected = { protections: { permission: true, memory, network, notes }, prefix };
   return detected;
