@@ -1,0 +1,39 @@
+// Students grade on macOS and Windows too, where prlimit and unshare do not exist: grading must
+// still work with what Node offers, and say in one line which protection is off.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
+
+function gradeWithPath(path: string) {
+  return spawnSync(process.execPath, [tsx, join(root, 'grader/cli.ts'), 'grade', '--submission', join(root, 'solutions'), '--step', '3', '--lang', 'en', '--no-typecheck'],
+    { cwd: root, encoding: 'utf8', env: { PATH: path, HOME: process.env.HOME ?? '/tmp' } });
+}
+
+describe('protections missing on this OS', () => {
+  it('without prlimit and unshare on PATH: full points, and one line says which protections are off', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'lec4-nopath-'));
+    const r = gradeWithPath(empty);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/total: 9 \/ 9/);
+    const line = r.stdout.split('\n').filter(l => l.startsWith('protections:'));
+    expect(line).toHaveLength(1);
+    expect(line[0]).toMatch(/network not isolated: unshare -rn unavailable/);
+    expect(line[0]).toMatch(/typed-array memory not capped: prlimit unavailable/);
+  });
+
+  it('with them (this Linux machine): the line says all protections are on', () => {
+    const r = gradeWithPath(process.env.PATH ?? '/usr/bin:/bin');
+    expect(r.status, r.stderr).toBe(0);
+    const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+    if (has('prlimit') && has('unshare') && spawnSync('unshare', ['-rn', 'true']).status === 0) {
+      expect(r.stdout).toMatch(/protections: all on/);
+    } else {
+      expect(r.stdout).toMatch(/protections: .*(unavailable)/);
+    }
+  });
+});
