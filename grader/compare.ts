@@ -14,6 +14,16 @@ const close = (e: number, g: number, t: Tolerance) =>
 export const fmt = (v: number): string =>
   Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? String(v) : v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(6) : v.toExponential(3);
 
+/** Expected and got, with as many digits as it takes to see that they differ. */
+export function fmtPair(e: number, g: number): [string, string] {
+  let a = fmt(e), b = fmt(g);
+  for (let p = 8; a === b && p <= 17 && Number.isFinite(e) && Number.isFinite(g); p += 3) {
+    a = e.toPrecision(p);
+    b = g.toPrecision(p);
+  }
+  return [a, b];
+}
+
 export const shape = (m: Matrix): string => `(${m.rows}×${m.cols})`;
 
 function isMatrix(v: unknown): v is Matrix {
@@ -62,8 +72,9 @@ export function compareMatrix(name: string, expected: Matrix, got: unknown, t: T
   }
   if (wrong > 0) {
     const at = `(${Math.floor(worst / c)}, ${worst % c})`;
-    return msg(`${name}: ${e.length} 成分中 ${wrong} 成分が違います。最大の誤差は ${at}: 期待 ${fmt(e[worst])}, 実際 ${fmt(g[worst])}`,
-      `${name}: ${wrong} of ${e.length} entries differ; largest error at ${at}: expected ${fmt(e[worst])}, got ${fmt(g[worst])}`);
+    const [ev, gv] = fmtPair(e[worst], g[worst]);
+    return msg(`${name}: ${e.length} 成分中 ${wrong} 成分が違います。最大の誤差は ${at}: 期待 ${ev}, 実際 ${gv}`,
+      `${name}: ${wrong} of ${e.length} entries differ; largest error at ${at}: expected ${ev}, got ${gv}`);
   }
   return null;
 }
@@ -75,8 +86,9 @@ export function compareNumber(name: string, expected: number, got: unknown, t: T
   if (close(expected, got, t)) return null;
   if (Number.isNaN(got)) return msg(`${name}: NaN になりました。期待 ${fmt(expected)}`, `${name}: got NaN, expected ${fmt(expected)}`);
   const ratio = expected !== 0 && Number.isFinite(got / expected) ? fmt(got / expected) : '';
-  return msg(`${name}: 期待 ${fmt(expected)}, 実際 ${fmt(got)}${ratio && ` (比 ${ratio})`}`,
-    `${name}: expected ${fmt(expected)}, got ${fmt(got)}${ratio && ` (ratio ${ratio})`}`);
+  const [ev, gv] = fmtPair(expected, got);
+  return msg(`${name}: 期待 ${ev}, 実際 ${gv}${ratio && ` (比 ${ratio})`}`,
+    `${name}: expected ${ev}, got ${gv}${ratio && ` (ratio ${ratio})`}`);
 }
 
 /**
