@@ -14,7 +14,9 @@ import type { ForwardResult, OutputKind, Params } from '../lib/model.ts';
  * Logistic sigmoid. Must not give NaN for large |a| (a = ±1000).
  */
 export function sigmoid(a: number): number {
-  // TODO: 上の式を実装してください / implement the formula above
+  // TODO: 次の式を実装してください / implement:
+  //   ロジスティックシグモイド f(a) = 1 / (1 + e^{−a})
+  //   Logistic sigmoid. Must not give NaN for large |a| (a = ±1000).
   throw new Error('01_forward: sigmoid() は未実装 / not implemented');
 }
 
@@ -27,7 +29,11 @@ export function sigmoid(a: number): number {
  * 途中の値もすべて返す (逆伝播で使う) / return every intermediate (backward needs them).
  */
 export function forward(params: Params, X: Matrix, output: OutputKind = 'identity'): ForwardResult {
-  // TODO: 上の式を実装してください / implement the formula above
+  // TODO: 次の式を実装してください / implement:
+  //   Xb = [1; X]        (切片項 / bias row of ones on top)
+  //   A1 = W0 Xb,  Z = f(A1)
+  //   Zb = [1; Z]
+  //   A2 = W1 Zb,  X̃ = g(A2)     g = 恒等写像 (identity) または sigmoid
   throw new Error('01_forward: forward() は未実装 / not implemented');
 }
 
@@ -36,7 +42,9 @@ export function forward(params: Params, X: Matrix, output: OutputKind = 'identit
  *   E = (1/n) Σ_i ½ ‖x_i − x̃_i‖²
  */
 export function squaredError(X: Matrix, Xhat: Matrix): number {
-  // TODO: 上の式を実装してください / implement the formula above
+  // TODO: 次の式を実装してください / implement:
+  //   二乗誤差 / squared error (g = identity)
+  //   E = (1/n) Σ_i ½ ‖x_i − x̃_i‖²
   throw new Error('01_forward: squaredError() は未実装 / not implemented');
 }
 
@@ -45,6 +53,8 @@ export function squaredError(X: Matrix, Xhat: Matrix): number {
  *   E = (1/n) Σ_i −Σ_k [x_ki log x̃_ki + (1 − x_ki) log(1 − x̃_ki)]
  */
 export function crossEntropy(X: Matrix, Xhat: Matrix): number {
-  // TODO: 上の式を実装してください / implement the formula above
+  // TODO: 次の式を実装してください / implement:
+  //   交差エントロピー / cross entropy (g = sigmoid, 画素ごとのベルヌーイ / per-pixel Bernoulli)
+  //   E = (1/n) Σ_i −Σ_k [x_ki log x̃_ki + (1 − x_ki) log(1 − x̃_ki)]
   throw new Error('01_forward: crossEntropy() は未実装 / not implemented');
 }

@@ -9,10 +9,12 @@ import { Matrix } from '../lib/matrix.ts';
 import { LECTURE_ADAM, type AdamHyper, type AdamState, type Grads, type Params } from '../lib/model.ts';
 
 /**
- * m と v の初期値は 0 / m and v start at zero (same shapes as W0 and W1).
+ * m と v の初期値は 0 / m and v start at zero:
+ *   m ← 0,  v ← 0   (W0, W1 と同じ形の零行列 / zero matrices shaped like W0 and W1)
  */
 export function adamInit(params: Params): AdamState {
-  // TODO: 上の式を実装してください / implement the formula above
+  // TODO: 次の式を実装してください / implement:
+  //   m ← 0,  v ← 0   (W0, W1 と同じ形の零行列 / zero matrices shaped like W0 and W1)
   throw new Error('04_adam: adamInit() は未実装 / not implemented');
 }
 
@@ -27,6 +29,11 @@ export function adamInit(params: Params): AdamState {
 export function adamStep(
   params: Params, grads: Grads, state: AdamState, t: number, hp: AdamHyper = LECTURE_ADAM,
 ): { params: Params; state: AdamState } {
-  // TODO: 上の式を実装してください / implement the formula above
+  // TODO: 次の式を実装してください / implement:
+  //   adam の 1 ステップ (演算はすべて成分ごと / every operation elementwise), t = 1, 2, … は更新回数:
+  //   m ← β1 m + (1 − β1) ∂E/∂W
+  //   v ← β2 v + (1 − β2) ∂E/∂W ⊙ ∂E/∂W
+  //   m̂ ← m / (1 − β1ᵗ),   v̂ ← v / (1 − β2ᵗ)
+  //   W ← W − α m̂ / (√v̂ + ε)
   throw new Error('04_adam: adamStep() は未実装 / not implemented');
 }

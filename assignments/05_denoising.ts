@@ -16,6 +16,7 @@ import type { Rng } from '../lib/random.ts';
  * 誤差は元の X と比べる (ノイズは入力だけ) / the loss compares X̃ with the clean X.
  */
 export function corrupt(X: Matrix, sigma: number, rng: Rng): Matrix {
-  // TODO: 上の式を実装してください / implement the formula above
+  // TODO: 次の式を実装してください / implement:
+  //   X† = X + ν,   ν_ij ~ N(0, σ²)
   throw new Error('05_denoising: corrupt() は未実装 / not implemented');
 }

@@ -3,7 +3,8 @@ import { Matrix } from '../lib/matrix.ts';
 import { LECTURE_ADAM, type AdamHyper, type AdamState, type Grads, type Params } from '../lib/model.ts';
 
 /**
- * m と v の初期値は 0 / m and v start at zero (same shapes as W0 and W1).
+ * m と v の初期値は 0 / m and v start at zero:
+ *   m ← 0,  v ← 0   (W0, W1 と同じ形の零行列 / zero matrices shaped like W0 and W1)
  */
 export function adamInit(params: Params): AdamState {
   // BEGIN SOLUTION

@@ -24,6 +24,15 @@ describe('stub generator', () => {
     }
   });
 
+  it('puts the lecture formula under every TODO, where the student writes the code', () => {
+    for (const name of STEP_FILES) {
+      const lines = readFileSync(join(root, 'assignments', name), 'utf8').split('\n');
+      const todos = lines.flatMap((l, i) => (l.includes('// TODO: 次の式') ? [i] : []));
+      expect(todos.length, name).toBeGreaterThan(0);
+      for (const i of todos) expect(lines[i + 1], `${name}:${i + 2}`).toMatch(/^\s*\/\/ {3}.*[=←]/);
+    }
+  });
+
   it('replaces each block with a throw naming step and function', () => {
     const src = ['export function f(x: number): number {', '  // BEGIN SOLUTION', '  return x;', '  // END SOLUTION', '}'].join('\n');
     const stub = makeStub(src, '09_demo.ts');

@@ -26,15 +26,21 @@ export function makeStub(source: string, fileName: string): string {
   const out: string[] = [...STUB_HEADER];
   let inBlock = false;
   let currentFn = '?';
+  let doc: string[] = [];     // the latest /** … */ comment
+  let docLines: string[] = [];
   lines.forEach((line, i) => {
     const fn = /^\s*export function (\w+)/.exec(line);
-    if (fn) currentFn = fn[1];
+    if (fn) { currentFn = fn[1]; docLines = doc; doc = []; }
     const trimmed = line.trim();
+    if (trimmed.startsWith('/**')) doc = [];
+    else if (trimmed.startsWith('*') && !trimmed.startsWith('*/')) doc.push(trimmed.replace(/^\*\s?/, ''));
     if (trimmed === SOLUTION_BEGIN) {
       if (inBlock) throw new Error(`${fileName}:${i + 1}: ${SOLUTION_BEGIN} inside another block`);
       inBlock = true;
       const indent = line.slice(0, line.indexOf('//'));
-      out.push(`${indent}// TODO: 上の式を実装してください / implement the formula above`);
+      out.push(`${indent}// TODO: 次の式を実装してください / implement:`);
+      // The formulas of the doc comment, repeated where the code goes.
+      for (const f of docLines.filter(isFormula)) out.push(`${indent}//   ${f.trim()}`);
       out.push(`${indent}throw new Error('${step}: ${currentFn}() は${NOT_IMPLEMENTED}');`);
       return;
     }
@@ -48,6 +54,9 @@ export function makeStub(source: string, fileName: string): string {
   if (inBlock) throw new Error(`${fileName}: ${SOLUTION_BEGIN} is never closed`);
   return out.join('\n');
 }
+
+/** A doc-comment line that states a formula (an assignment or an update). */
+const isFormula = (line: string): boolean => /[=←]/.test(line) && !/^(Must|Return|Draw)/.test(line.trim());
 
 /** Lines that sit inside solution blocks (the release test greps the zip for them). */
 export function solutionLines(source: string): string[] {
