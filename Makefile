@@ -15,7 +15,7 @@ grade: $(DEPS)
 	@$(TSX) grader/cli.ts grade $(if $(STEP),--step $(STEP),) $(LANG_OPT) $(ARGS)
 
 test: $(DEPS)
-	node_modules/.bin/vitest run
+	node_modules/.bin/vitest run $(ARGS)
 
 train: $(DEPS)
 	@$(TSX) lib/train-cli.ts $(if $(SOLUTION),--solution,) $(ARGS)
