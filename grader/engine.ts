@@ -122,6 +122,7 @@ function verdictOf(entry: (typeof RUBRIC)[number], findings: Finding[], seconds:
     points: passed ? entry.points : 0, maxPoints: entry.points,
     messages: findings.map(f => f.message),
     fault: faultOf(findings),
+    missing: findings.length > 0 && findings.every(f => f.missing) ? [...new Set(findings.map(f => f.missing!))] : undefined,
     seed: entry.seed, seconds,
   };
 }

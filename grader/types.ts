@@ -35,6 +35,11 @@ export interface Verdict {
   maxPoints: number;
   /** Why it failed: expected vs got, shapes, first NaN, largest error and where. */
   messages: Msg[];
+  /**
+   * Functions that still throw the stub's "not implemented", when that is the only reason
+   * this check failed (an untouched stub: the report says so in one line).
+   */
+  missing?: string[];
   /** The diagnosed mistake, when the output matched a known wrong variant. */
   fault?: FaultMatch;
   seed: number;

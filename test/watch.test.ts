@@ -274,7 +274,7 @@ describe('terminal report', () => {
     const ni = (fn: string) => msg(`x`, `${fn}() in 04_adam.ts is not implemented yet (the TODO's throw is still there)`);
     const vs = [
       verdict({ id: '04.init', step: '04' }),
-      verdict({ id: '04.first', step: '04', status: 'error', points: 0, messages: [ni('adamStep')] }),
+      verdict({ id: '04.first', step: '04', status: 'error', points: 0, messages: [ni('adamStep')], missing: ['adamStep'] }),
     ];
     expect(notImplemented(vs)).toEqual(['adamStep']);
     expect(renderTerminal(report(vs), { lang: 'en' })).toMatch(/△ 04 .* 6\/12 +04_adam\.ts — not implemented yet: adamStep\(\)/);

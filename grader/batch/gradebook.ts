@@ -74,8 +74,6 @@ const oneLine = (s: string, max = 160) => {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
 
-const NOT_IMPLEMENTED = /^(?:\[[^\]]*\] )?(\w+)\(\) in \S+ is not implemented/;
-
 /** The reason column: what kept points from being awarded by the grader's own verdict. */
 export function reasonOf(sub: BatchSubmission, report?: GradeReport, graderError?: string): string {
   const parts: string[] = [];
@@ -94,8 +92,7 @@ export function reasonOf(sub: BatchSubmission, report?: GradeReport, graderError
       const v = report.verdicts.find(x => x.step === step && x.status === 'error');
       const first = v?.messages[0]?.en.split('\n')[0];
       if (!first) continue;
-      const ni = NOT_IMPLEMENTED.exec(first);
-      if (ni) missing.push(`${ni[1]} (${step})`);
+      if (v?.missing) missing.push(...v.missing.map(f => `${f} (${step})`));
       else parts.push(`${step}: ${oneLine(first, 140)}`);
     }
     if (missing.length) parts.push(`not implemented: ${missing.join(', ')}`);

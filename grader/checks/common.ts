@@ -11,7 +11,17 @@ import { MAX_ERROR_MESSAGE, type ErrorInfo } from '../sandbox/protocol.ts';
 import type { Outcome, StudentRunner } from '../student.ts';
 import { msg, type FaultMatch, type Msg, type RubricEntry } from '../types.ts';
 
-export interface Finding { message: Msg; fault?: FaultMatch; error?: boolean }
+export interface Finding {
+  message: Msg;
+  fault?: FaultMatch;
+  error?: boolean;
+  /** The function that still throws the stub's "not implemented". */
+  missing?: string;
+}
+
+/** The function named by a not-implemented error, else undefined. */
+export const missingFn = (out: Outcome): string | undefined =>
+  !out.ok && out.error.kind === 'not-implemented' ? (out.error.fn ?? '?') : undefined;
 
 export interface CheckContext {
   entry: RubricEntry;
@@ -60,7 +70,7 @@ export async function run(ctx: CheckContext, call: Call, label = ''): Promise<Ou
     const fault = await diagnoseThrow(ctx, call, out.error);
     // The same reason for every case (a missing function, a hang) is said once, without a case label.
     const again = ctx.findings.filter(f => f.error && f.message.en.endsWith(out.explain.en));
-    if (again.length === 0) ctx.findings.push({ message: withLabel(label, out.explain), error: true, fault });
+    if (again.length === 0) ctx.findings.push({ message: withLabel(label, out.explain), error: true, fault, missing: missingFn(out) });
     else for (const f of again) { f.message = out.explain; f.fault ??= fault; }
   }
   return out;

@@ -10,7 +10,7 @@ import { train, type EpochReport, type Steps, type TrainOptions } from '../../li
 import { fmt } from '../compare.ts';
 import { LiveOracle } from '../oracle.ts';
 import { msg } from '../types.ts';
-import { fail, type CheckContext, type CheckFn } from './common.ts';
+import { fail, missingFn, type CheckContext, type CheckFn } from './common.ts';
 import { evaluateTraining, type NoiseSpec, type TrainingEval, type TrainJobOptions } from './training-eval.ts';
 
 /** Small enough for a fast `make grade`, large enough that a wrong step shows. */
@@ -41,7 +41,7 @@ export async function trainingCase(ctx: CheckContext, label: string, opts: Train
     }) as Promise<Expected>,
   ]);
   const L = (ja: string, en: string) => msg(`[${label}] ${ja}`, `[${label}] ${en}`);
-  if (!out.ok) { ctx.findings.push({ message: L(out.explain.ja, out.explain.en), error: true }); return; }
+  if (!out.ok) { ctx.findings.push({ message: L(out.explain.ja, out.explain.en), error: true, missing: missingFn(out) }); return; }
 
   const v = out.value as { params?: Params; history?: EpochReport[]; eval?: TrainingEval } | undefined;
   const W0 = v?.params?.W0, W1 = v?.params?.W1;

@@ -54,10 +54,6 @@ export function displayWidth(s: string): number {
 }
 const padDisplay = (s: string, width: number) => s + ' '.repeat(Math.max(1, width - displayWidth(s)));
 
-// The wording comes from grader/student.ts `explain` ('not-implemented'); the tests grade the
-// real stubs, so a change of wording there fails here rather than silently un-collapsing.
-const NOT_IMPLEMENTED = /(\w+)\(\) in \S+ is not implemented yet/;
-
 /**
  * The functions a step is missing, when every failure of the step is "not implemented"
  * (an untouched stub); undefined when anything else went wrong, or nothing did.
@@ -67,12 +63,8 @@ export function notImplemented(verdicts: readonly Verdict[]): string[] | undefin
   if (failing.length === 0) return undefined;
   const fns = new Set<string>();
   for (const v of failing) {
-    if (v.messages.length === 0) return undefined;
-    for (const m of v.messages) {
-      const hit = NOT_IMPLEMENTED.exec(m.en);
-      if (!hit) return undefined;
-      fns.add(hit[1]);
-    }
+    if (!v.missing) return undefined;
+    for (const f of v.missing) fns.add(f);
   }
   return [...fns];
 }

@@ -4,7 +4,7 @@
 // student's own step files. Everything else (node:fs, npm packages, ../solutions) is refused
 // at compile time with a message, before any student code runs.
 import { build, type Plugin } from 'esbuild';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,3 @@ export async function prepareSandbox(sources: Map<string, string>): Promise<Prep
   return { dir, compileErrors };
 }
 
-export function listRuntime(dir: string): string[] {
-  return readdirSync(dir, { recursive: true }) as string[];
-}
