@@ -19,6 +19,12 @@ import { MAX_ERROR_MESSAGE, type ChildEvent, type ErrorInfo, type Hello, type Jo
 
 export interface Limits { memoryMiB: number; callMs: number; trainMs: number }
 export const DEFAULT_LIMITS: Limits = { memoryMiB: 1536, callMs: 4000, trainMs: 90_000 };
+/**
+ * A fresh process must start Node, the permission model and the WebAssembly kernel before its
+ * first answer; on a loaded machine that alone can take seconds. The first job of a process
+ * gets this much extra time, until the runner's first event shows it is up.
+ */
+export const STARTUP_MS = 6000;
 
 export interface Protections { permission: boolean; memory: boolean; network: boolean; notes: string[] }
 
@@ -57,6 +63,8 @@ interface Pending {
   job: Job;
   resolve: (r: JobResult) => void;
   timer: NodeJS.Timeout;
+  /** A new process: its start-up is not the student's time (see STARTUP_MS). */
+  starting?: boolean;
   /** Training only: the per-call limit, restarted by every progress event. */
   idle?: NodeJS.Timeout;
   importing?: string;
@@ -120,12 +128,13 @@ export class SandboxChild {
   /** Run one job; never rejects. */
   run(job: JobBody): Promise<JobResult> {
     if (this.pending) throw new Error('SandboxChild.run: one job at a time');
-    const proc = this.proc && this.proc.exitCode === null && !this.proc.killed ? this.proc : (this.proc = this.start());
+    const alive = this.proc && this.proc.exitCode === null && !this.proc.killed;
+    const proc = alive ? this.proc! : (this.proc = this.start());
     const full = { ...job, id: this.nextId++ } as Job;
     const ms = full.kind === 'train' ? this.limits.trainMs : this.limits.callMs;
     return new Promise(resolve => {
-      const timer = setTimeout(() => this.timeout(proc, ms), ms);
-      this.pending = { job: full, resolve, timer };
+      const timer = setTimeout(() => this.timeout(proc, ms), alive ? ms : ms + STARTUP_MS);
+      this.pending = { job: full, resolve, timer, starting: !alive };
       proc.stdin!.write(JSON.stringify(full) + '\n');
     });
   }
@@ -181,6 +190,13 @@ export class SandboxChild {
       return;
     }
     if ('phase' in ev) {
+      if (p.starting) {
+        // The process is up: from here on the job has its ordinary limit.
+        p.starting = false;
+        const ms = p.job.kind === 'train' ? this.limits.trainMs : this.limits.callMs;
+        clearTimeout(p.timer);
+        p.timer = setTimeout(() => this.timeout(proc, ms), ms);
+      }
       if (ev.phase === 'import') p.importing = String(ev.module);
       else if (ev.phase === 'imported') p.importing = undefined;
       else if (ev.phase === 'call') p.calling = String(ev.fn);
