@@ -16,7 +16,7 @@ import { loadMnist } from './mnist.ts';
 import { initParams, type ForwardResult, type Grads, type OutputKind, type Params } from './model.ts';
 import { pcaReconstructionError } from './pca.ts';
 import { Rng } from './random.ts';
-import { DEFAULT_TRAIN, gatherColumns, train, type EpochReport, type Steps, type TrainOptions } from './train.ts';
+import { DEFAULT_TRAIN, gatherColumns, SIGMOID_DEFAULTS, train, type EpochReport, type Steps, type TrainOptions } from './train.ts';
 
 const STEP_FILES = ['01_forward.ts', '02_backward.ts', '03_sgd.ts', '04_adam.ts', '05_denoising.ts'];
 const STEP_FUNCTIONS: (keyof Steps)[] = [
@@ -30,7 +30,7 @@ class UserError extends Error {}
 
 interface CliOptions {
   solution?: boolean; q: number; epochs: number; batch: number; optimizer: 'adam' | 'sgd';
-  lr?: number; sigma: number; output: OutputKind; seed: number; out: string; preview?: boolean;
+  lr?: number; initStd?: number; sigma: number; output: OutputKind; seed: number; out: string; preview?: boolean;
 }
 
 function integer(min: number) {
@@ -170,6 +170,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--sigma <x>', 'ノイズの標準偏差 σ (> 0 でデノイジング) / noise std σ (> 0: denoising)', nonNegative, DEFAULT_TRAIN.sigma)
     .addOption(new Option('--output <kind>', '出力層 g / output layer g').choices(['identity', 'sigmoid']).default(DEFAULT_TRAIN.output))
     .option('--seed <n>', '乱数のシード / random seed', integer(0), DEFAULT_TRAIN.seed)
+    .option('--init-std <x>', `初期値 N(0, s²) の s (既定 ${DEFAULT_TRAIN.initStd}; sigmoid 出力では ${SIGMOID_DEFAULTS.initStd}) / initial weight std`, nonNegative)
     .option('--out <dir>', '出力先 / output folder', 'out')
     .option('--preview', 'ターミナルに画像を必ず表示 / always show the terminal preview')
     .option('--no-preview', 'ターミナルに画像を表示しない / no terminal preview')
@@ -185,12 +186,16 @@ async function main(argv: string[]): Promise<void> {
   const cli = program.opts<CliOptions>();
   const folder = cli.solution ? 'solutions' : 'assignments';
 
+  // g = sigmoid has its own measured defaults (see SIGMOID_DEFAULTS); explicit options win.
+  const sigmoid = cli.output === 'sigmoid';
+  const defaultAlpha = sigmoid ? SIGMOID_DEFAULTS.alpha : DEFAULT_TRAIN.adam.alpha;
   const opts: TrainOptions = {
     ...DEFAULT_TRAIN,
     q: cli.q, epochs: cli.epochs, batchSize: cli.batch, optimizer: cli.optimizer,
     eta: cli.optimizer === 'sgd' && cli.lr !== undefined ? cli.lr : DEFAULT_TRAIN.eta,
-    adam: { ...DEFAULT_TRAIN.adam, alpha: cli.optimizer === 'adam' && cli.lr !== undefined ? cli.lr : DEFAULT_TRAIN.adam.alpha },
+    adam: { ...DEFAULT_TRAIN.adam, alpha: cli.optimizer === 'adam' && cli.lr !== undefined ? cli.lr : defaultAlpha },
     sigma: cli.sigma, output: cli.output, seed: cli.seed,
+    initStd: cli.initStd ?? (sigmoid ? SIGMOID_DEFAULTS.initStd : DEFAULT_TRAIN.initStd),
   };
 
   const steps = await loadSteps(folder);
@@ -201,7 +206,7 @@ async function main(argv: string[]): Promise<void> {
   const data = { train: mnist.train.X, test: mnist.test.X };
   const rate = opts.optimizer === 'adam' ? `adam α=${opts.adam.alpha}` : `sgd η=${opts.eta}`;
   console.log(`オートエンコーダの学習 / training the autoencoder from ${folder}/`);
-  console.log(`  q=${opts.q}  epochs=${opts.epochs}  batch=${opts.batchSize}  ${rate}  σ=${opts.sigma}  output=${opts.output}  seed=${opts.seed}`);
+  console.log(`  q=${opts.q}  epochs=${opts.epochs}  batch=${opts.batchSize}  ${rate}  init N(0, ${opts.initStd}²)  σ=${opts.sigma}  output=${opts.output}  seed=${opts.seed}`);
   console.log(`  MNIST ${data.train.cols} train / ${data.test.cols} test, d=${data.train.rows}; matmul: ${gemmName()}`);
   console.log(`  train loss = 講義の誤差 E (バッチ平均) / the lecture's E, mean over batches`);
   console.log(`  test error = 1 画素あたりの二乗誤差 / mean squared error per pixel (clean test set)`);

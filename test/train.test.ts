@@ -4,7 +4,7 @@ import { loadMnist, takeColumns } from '../lib/mnist.ts';
 import { initParams } from '../lib/model.ts';
 import { pcaReconstructionError, principalComponents } from '../lib/pca.ts';
 import { Rng } from '../lib/random.ts';
-import { DEFAULT_TRAIN, gatherColumns, reconstructionError, train, type Steps, type TrainOptions } from '../lib/train.ts';
+import { DEFAULT_TRAIN, gatherColumns, reconstructionError, SIGMOID_DEFAULTS, train, type Steps, type TrainOptions } from '../lib/train.ts';
 import * as forwardStep from '../solutions/01_forward.ts';
 import * as backwardStep from '../solutions/02_backward.ts';
 import * as sgdStep from '../solutions/03_sgd.ts';
@@ -245,5 +245,21 @@ describe('PCA baseline', () => {
 
   it('names both shapes when d differs', () => {
     expect(() => pcaReconstructionError(new Matrix(3, 4), new Matrix(2, 4), 1)).toThrow('pcaReconstructionError: train is (3×4), test is (2×4); rows (d) must agree');
+  });
+});
+
+describe('g = sigmoid defaults (SIGMOID_DEFAULTS)', () => {
+  // The mean image is where N(0, 0.01²) weights get stuck with cross entropy; the sigmoid
+  // defaults must get past it. 2,000 training images, q = 64, 8 epochs: a few seconds.
+  it('get below the mean image, where the identity defaults stay on it', () => {
+    const mnist = loadMnist();
+    const data = { train: takeColumns(mnist.train, 2000).X, test: takeColumns(mnist.test, 400).X };
+    const meanImage = data.train.matmul(new Matrix(data.train.cols, 1, new Float64Array(data.train.cols).fill(1 / data.train.cols)));
+    const meanError = reconstructionError({ forward: () => ({ Xhat: meanImage.matmul(new Matrix(1, data.test.cols, new Float64Array(data.test.cols).fill(1))) }) as never }, null as never, data.test, 'identity');
+    const base: TrainOptions = { ...DEFAULT_TRAIN, q: 64, epochs: 8, output: 'sigmoid' };
+    const stuck = train(reference, data, base).history.at(-1)!.testError;
+    const tuned = train(reference, data, { ...base, initStd: SIGMOID_DEFAULTS.initStd, adam: { ...base.adam, alpha: SIGMOID_DEFAULTS.alpha } }).history.at(-1)!.testError;
+    expect(stuck).toBeGreaterThan(0.9 * meanError);
+    expect(tuned).toBeLessThan(0.8 * meanError);
   });
 });
