@@ -1,7 +1,7 @@
 // grader/engine.ts — grades one submission: compile, run every selected check, collect verdicts.
 // Steps run in parallel (one sandbox child each); checks within a step run in rubric order.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { hashFiles, tsFilesUnder } from './hash.ts';
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,13 +52,9 @@ export interface GradeReport {
 
 /** A hash of what decides a grade: rubric, checks, comparison, fault catalogue. */
 export function rubricHash(): string {
-  const h = createHash('sha256');
-  const files = ['grader/rubric.ts', 'grader/compare.ts', 'grader/codec.ts',
-    ...readdirSync(join(root, 'grader/checks')).filter(f => f.endsWith('.ts')).sort().map(f => `grader/checks/${f}`),
+  return hashFiles(root, ['grader/rubric.ts', 'grader/compare.ts', 'grader/codec.ts', ...tsFilesUnder(root, 'grader/checks'),
     // Not in the student release: there the hash differs, which only marks it as a local run.
-    ...(existsSync(join(root, 'grader/faults/catalogue.ts')) ? ['grader/faults/catalogue.ts'] : [])];
-  for (const f of files) h.update(f).update(readFileSync(join(root, f)));
-  return h.digest('hex').slice(0, 16);
+    'grader/faults/catalogue.ts']);
 }
 
 let mnistCache: Promise<MnistSplit> | undefined;

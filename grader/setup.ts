@@ -1,7 +1,7 @@
 // grader/setup.ts — which oracle a grading run uses. In the course repo (solutions/ present)
 // answers are computed live; in the student release they come from the shipped fixture.
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { hashFiles, tsFilesUnder } from './hash.ts';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rubricHash } from './engine.ts';
@@ -15,18 +15,10 @@ export const hasSolutions = (root = ROOT) => STEP_FILES.every(f => existsSync(jo
 
 /** What the fixture depends on: the reference files and the grading code. */
 export function solutionsHash(root = ROOT): string {
-  const h = createHash('sha256');
-  for (const f of STEP_FILES) h.update(f).update(readFileSync(join(root, 'solutions', f)));
-  return `${h.digest('hex').slice(0, 16)}-${rubricHash()}`;
+  return `${hashFiles(root, STEP_FILES.map(f => `solutions/${f}`))}-${rubricHash()}`;
 }
 
-function libHash(root: string): string {
-  const h = createHash('sha256');
-  for (const f of readdirSync(join(root, 'lib'), { recursive: true }).map(String).filter(f => f.endsWith('.ts')).sort()) {
-    h.update(f).update(readFileSync(join(root, 'lib', f)));
-  }
-  return h.digest('hex').slice(0, 12);
-}
+const libHash = (root: string) => hashFiles(root, tsFilesUnder(root, 'lib'), 12);
 
 export async function liveOracle(root = ROOT): Promise<LiveOracle> {
   // The catalogue holds the faults' patches (answers in disguise): loaded only where solutions/ is.

@@ -7,6 +7,7 @@
 // the submissions in flight, and a rerun skips every submission whose meta.json says its
 // content and the grader are unchanged. grades.csv and summary.md are regenerated from the
 // meta.json files, never appended to, so reruns and merges cannot duplicate or drop a row.
+import { hashFiles, tsFilesUnder } from '../hash.ts';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -55,22 +56,8 @@ export const BATCH_FORMAT = 1;
 
 /** Sources whose change can change a grade: a rerun regrades when any of them changed. */
 function codeHash(): string {
-  const h = createHash('sha256');
-  const walk = (rel: string) => {
-    const abs = join(ROOT, rel);
-    if (!existsSync(abs)) return;
-    for (const name of readdirSync(abs).sort()) {
-      const r = `${rel}/${name}`;
-      if (statSync(join(ROOT, r)).isDirectory()) walk(r);
-      else if (name.endsWith('.ts')) h.update(r).update(readFileSync(join(ROOT, r)));
-    }
-  };
-  walk('lib');
-  walk('grader/sandbox');
-  for (const f of ['grader/engine.ts', 'grader/student.ts', 'grader/faults/catalogue.ts']) {
-    if (existsSync(join(ROOT, f))) h.update(f).update(readFileSync(join(ROOT, f)));
-  }
-  return h.digest('hex').slice(0, 16);
+  return hashFiles(ROOT, [...tsFilesUnder(ROOT, 'lib'), ...tsFilesUnder(ROOT, 'grader/sandbox'),
+    'grader/engine.ts', 'grader/student.ts', 'grader/faults/catalogue.ts']);
 }
 
 /**
