@@ -1,13 +1,17 @@
 # Lec4 autoencoder — course kit. Every target installs what is missing first (npm ci).
 # `make grade` and `make test` are all a newcomer needs.
-.PHONY: grade test train watch bench release batch stubs fixtures typecheck clean
+.PHONY: grade test train watch bench release batch stubs fixtures typecheck clean node-version
 
 DEPS := node_modules/.package-lock.json
 TSX := node_modules/.bin/tsx
 STEP ?=
 LANG_OPT := $(if $(GRADE_LANG),--lang $(GRADE_LANG),)
 
-$(DEPS): package.json package-lock.json
+# The sandbox needs Node's permission model (Node 20+): say so plainly instead of a stack trace.
+node-version:
+	@node -e 'const v = process.versions.node; if (+v.split(".")[0] < 20) { console.error("Node " + v + " は古すぎます。Node 20 以上を入れてください / Node " + v + " is too old: install Node 20 or newer"); process.exit(1); }'
+
+$(DEPS): package.json package-lock.json | node-version
 	npm ci --no-audit --no-fund
 	@touch $(DEPS)
 

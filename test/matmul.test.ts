@@ -1,4 +1,5 @@
 // test/matmul.test.ts — the WebAssembly product kernel against the textbook loop.
+import { permissionFlag } from '../grader/sandbox/child.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,7 +198,7 @@ describe('bundled, as the sandbox runs it', () => {
   };
 
   it('runs on one thread under the permission model', () => {
-    const r = run(['--experimental-permission', `--allow-fs-read=${dir}`, bundle]);
+    const r = run([permissionFlag(), `--allow-fs-read=${dir}`, bundle]);
     expect(r.err).toBeLessThanOrEqual(1e-12 * 785);
     if (r.name !== 'ts-blocked') {
       expect(r.name).toMatch(/ ×1$/);

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { permissionFlag } from '../grader/sandbox/child.ts';
 
 const root = join(import.meta.dirname, '..');
 const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
@@ -35,5 +36,16 @@ describe('protections missing on this OS', () => {
     } else {
       expect(r.stdout).toMatch(/protections: .*(unavailable)/);
     }
+  });
+});
+
+describe('the permission model flag', () => {
+  it('is --permission where Node knows it (22.13+), else the Node 20 spelling', () => {
+    expect(permissionFlag(new Set(['--permission', '--experimental-permission']))).toBe('--permission');
+    expect(permissionFlag(new Set(['--permission']))).toBe('--permission');
+    expect(permissionFlag(new Set(['--experimental-permission']))).toBe('--experimental-permission');
+    // This Node accepts what it is given: a child started with it runs.
+    const r = spawnSync(process.execPath, [permissionFlag(), `--allow-fs-read=${root}`, '-e', 'process.exit(process.permission.has("fs.write") ? 3 : 0)']);
+    expect(r.status).toBe(0);
   });
 });

@@ -71,10 +71,11 @@ export function studentMakefile(root: string): string {
     `# Lec4 オートエンコーダ — 学生用 Makefile / student Makefile (${GENERATED}).`,
     '# make grade: 採点 / grade ./assignments    make train: 学習と画像 / train, write out/*.png',
     '# make test: このキットのテスト / the kit\'s own tests.  Every target runs npm ci first if needed.',
-    `.PHONY: ${targets.join(' ')}`,
+    `.PHONY: ${targets.join(' ')} node-version`,
     '',
     ...vars,
     '',
+    ...rule('node-version'), '',
     ...rule('$(DEPS)'), '',
     ...targets.flatMap(t => [...(t === 'train' ? train : rule(t)), '']),
   ].join('\n');

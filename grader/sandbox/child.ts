@@ -28,6 +28,15 @@ export const STARTUP_MS = 6000;
 
 export interface Protections { permission: boolean; memory: boolean; network: boolean; notes: string[] }
 
+/**
+ * The permission model's flag for this Node: `--experimental-permission` on Node 20, `--permission`
+ * from 22.13 (stable), where later versions dropped the old spelling. A student's laptop may run
+ * any of them; the wrong flag would stop every sandbox before it starts.
+ */
+export function permissionFlag(flags: ReadonlySet<string> = process.allowedNodeEnvironmentFlags): string {
+  return flags.has('--permission') ? '--permission' : '--experimental-permission';
+}
+
 function which(cmd: string): string | undefined {
   for (const d of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
     const p = join(d, cmd);
@@ -98,7 +107,7 @@ export class SandboxChild {
   private start(): ChildProcess {
     const { prefix } = detectProtections(this.limits);
     const nodeArgs = [
-      '--experimental-permission', `--allow-fs-read=${this.dir}`,
+      permissionFlag(), `--allow-fs-read=${this.dir}`,
       '--enable-source-maps', '--no-warnings', '--disallow-code-generation-from-strings',
       `--max-old-space-size=${Math.max(64, Math.floor(this.limits.memoryMiB / 2))}`,
       join(this.dir, 'runner.mjs'),
