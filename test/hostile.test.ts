@@ -3,7 +3,7 @@
 // nothing read outside the sandbox, no connection, bounded time), gains no points it should
 // not, costs only the steps it touches, and the report says why, in words a student can act on.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { RUBRIC } from '../grader/rubric.ts';
 import { DEFAULT_LIMITS, type Limits } from '../grader/sandbox/child.ts';
 import { liveOracle } from '../grader/setup.ts';
 import type { StepId, Verdict } from '../grader/types.ts';
-import { hostileCase, HOSTILE, lineOf, removeSubmissions, ROOT } from './helpers/submission.ts';
+import { hostileCase, hostileFiles, lineOf, removeSubmissions, ROOT } from './helpers/submission.ts';
 
 /**
  * The grader's own limits (4 s a call): shorter ones would save a few seconds but make the
@@ -49,7 +49,7 @@ async function gradeCase(name: string, steps: StepId[], limits: Limits = LIMITS,
   return grade(readFolder(dir), { oracle, steps, limits });
 }
 
-const fixture = (name: string, file: string) => readFileSync(join(HOSTILE, name, 'assignments', file), 'utf8');
+const fixture = (name: string, file: string) => hostileFiles(name)[file];
 const verdict = (r: GradeReport, id: string): Verdict => r.verdicts.find(v => v.id === id)!;
 const stepVerdicts = (r: GradeReport, step: StepId) => r.verdicts.filter(v => v.step === step);
 const text = (v: Verdict) => v.messages.map(m => m.en).join('\n');

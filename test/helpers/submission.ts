@@ -23,20 +23,27 @@ export function submission(overrides: Record<string, string> = {}, base: 'soluti
 export const reference = (file: string): string => readFileSync(join(ROOT, 'solutions', file), 'utf8');
 
 /**
- * A hostile case: the files in test/fixtures/hostile/<name>/assignments/ over the reference.
+ * The files of a hostile case (file name → source). `0N_x.prelude.ts` is hostile code put in
+ * front of the current reference `0N_x.ts`, so the case never carries a stale copy of it (ESM
+ * imports are hoisted: the prelude still runs after the reference's imports load).
  * `vars` fills placeholders such as __PORT__ (written as-is into the student's source).
  */
-export function hostileCase(name: string, vars: Record<string, string> = {}): string {
+export function hostileFiles(name: string, vars: Record<string, string> = {}): Record<string, string> {
   const from = join(HOSTILE, name, 'assignments');
   if (!existsSync(from)) throw new Error(`no hostile fixture ${name}`);
-  const overrides: Record<string, string> = {};
+  const files: Record<string, string> = {};
   for (const file of readdirSync(from)) {
     let text = readFileSync(join(from, file), 'utf8');
     for (const [k, v] of Object.entries(vars)) text = text.split(k).join(v);
-    overrides[file] = text;
+    const prelude = /^(0[1-5]_\w+)\.prelude\.ts$/.exec(file);
+    if (prelude) files[`${prelude[1]}.ts`] = text + reference(`${prelude[1]}.ts`);
+    else files[file] = text;
   }
-  return submission(overrides);
+  return files;
 }
+
+/** A hostile case graded as a submission: its files over the reference. */
+export const hostileCase = (name: string, vars: Record<string, string> = {}): string => submission(hostileFiles(name, vars));
 
 /** The 1-based line of the first line of `source` that contains `needle`. */
 export function lineOf(source: string, needle: string): number {
