@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Fault } from './catalogue.ts';
 
-export function applyPatches(source: string, fault: Fault): string {
+/** The reference with a fault's patches (or any id/module/patches: hostile test fixtures use it too). */
+export function applyPatches(source: string, fault: Pick<Fault, 'id' | 'module' | 'patches'>): string {
   let out = source;
   for (const p of fault.patches) {
     const count = out.split(p.find).length - 1;

@@ -3,6 +3,9 @@
 // a temporary folder as `<dir>/assignments/0N_*.ts`. Fixtures keep only the file they change.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Patch } from '../../grader/faults/catalogue.ts';
+import { applyPatches } from '../../grader/faults/variants.ts';
+import type { StepModule } from '../../grader/sandbox/protocol.ts';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,9 +26,11 @@ export function submission(overrides: Record<string, string> = {}, base: 'soluti
 export const reference = (file: string): string => readFileSync(join(ROOT, 'solutions', file), 'utf8');
 
 /**
- * The files of a hostile case (file name → source). `0N_x.prelude.ts` is hostile code put in
- * front of the current reference `0N_x.ts`, so the case never carries a stale copy of it (ESM
- * imports are hoisted: the prelude still runs after the reference's imports load).
+ * The files of a hostile case (file name → source), never a stale copy of the reference:
+ *   `0N_x.prelude.ts`  hostile code put in front of the current reference `0N_x.ts` (ESM
+ *                      imports are hoisted: the prelude still runs after the reference's imports);
+ *   `0N_x.patch.json`  `[{ find, replace }]` applied to the reference, as the fault catalogue does;
+ *   `0N_x.ts`          a file of its own.
  * `vars` fills placeholders such as __PORT__ (written as-is into the student's source).
  */
 export function hostileFiles(name: string, vars: Record<string, string> = {}): Record<string, string> {
@@ -35,9 +40,11 @@ export function hostileFiles(name: string, vars: Record<string, string> = {}): R
   for (const file of readdirSync(from)) {
     let text = readFileSync(join(from, file), 'utf8');
     for (const [k, v] of Object.entries(vars)) text = text.split(k).join(v);
-    const prelude = /^(0[1-5]_\w+)\.prelude\.ts$/.exec(file);
-    if (prelude) files[`${prelude[1]}.ts`] = text + reference(`${prelude[1]}.ts`);
-    else files[file] = text;
+    const [, module, kind] = /^(0[1-5]_\w+)\.(prelude\.ts|patch\.json)$/.exec(file) ?? [];
+    if (kind === 'prelude.ts') files[`${module}.ts`] = text + reference(`${module}.ts`);
+    else if (kind === 'patch.json') {
+      files[`${module}.ts`] = applyPatches(reference(`${module}.ts`), { id: `hostile ${name}`, module: module as StepModule, patches: JSON.parse(text) as Patch[] });
+    } else files[file] = text;
   }
   return files;
 }
