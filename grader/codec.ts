@@ -14,10 +14,6 @@ export class DecodeError extends Error {}
 const MAX_DEPTH = 12;
 const MAX_MATRIX_VALUES = 16_000_000; // 128 MB of float64: more than any check needs
 
-/** A Rng argument: the child builds `new Rng(seed)` from its own lib. */
-export interface RngSpec { readonly $rng: number }
-export const rngArg = (seed: number): RngSpec => ({ $rng: seed });
-
 function isMatrixLike(v: unknown): v is { rows: number; cols: number; data: Float64Array } {
   if (v === null || typeof v !== 'object') return false;
   const m = v as { rows?: unknown; cols?: unknown; data?: unknown };
@@ -37,9 +33,9 @@ export function encode(v: unknown, depth = 0): Encoded {
   }
   if (Array.isArray(v)) return v.map(x => encode(x, depth + 1));
   if (typeof v === 'object') {
+    // Only plain objects travel (ForwardResult, Params, …); a class instance says what it was.
     if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) {
-      const name = (v as object).constructor?.name ?? 'object';
-      if (!('$rng' in (v as object))) return { $bad: `a ${name}` };
+      return { $bad: `a ${(v as object).constructor?.name ?? 'object'}` };
     }
     const out: { [k: string]: Encoded } = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = encode(x, depth + 1);
