@@ -3,10 +3,10 @@
 // Imports of ../lib and of earlier steps point at the very files the judge itself loaded, so
 // a variant's Matrix is the judge's Matrix.
 import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { makeTempDir } from '../tmp.ts';
 import type { Fault } from './catalogue.ts';
 
 /** The reference with a fault's patches (or any id/module/patches: hostile test fixtures use it too). */
@@ -42,7 +42,7 @@ export function loadVariant(root: string, fault: Fault): Promise<Record<string, 
           },
         }],
       });
-      outDir ??= mkdtempSync(join(tmpdir(), 'lec4-variants-'));
+      outDir ??= makeTempDir('lec4-variants-'); // removed when the process ends (grader/tmp.ts)
       const file = join(outDir, `${fault.id}.mjs`);
       writeFileSync(file, result.outputFiles[0].text);
       return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
