@@ -1,10 +1,21 @@
 // grader/codec.ts — values crossing the sandbox boundary, as JSON.
 // Matrices travel as base64 of their Float64Array bytes (exact, and 4× smaller than decimal
 // text); non-finite numbers, undefined and Rng seeds get tags because JSON has none.
+// encode() also runs in the sandbox child, beside student code, on values student code made: it
+// uses only captured built-ins (sandbox/primordials.ts), reads own data properties only, and
+// calls nothing the value could hook (no toJSON, getters, Proxy traps, Symbol.toPrimitive); what
+// it cannot read that way travels as { $bad: why }. Its objects have no prototype, so nothing
+// on Object.prototype (a setter, a toJSON) is involved in building or writing them.
 // decode() reads what an UNTRUSTED child sent: it checks every tag and size and never throws
 // anything but a DecodeError with a reason.
 import { Matrix } from '../lib/matrix.ts';
 import { Rng } from '../lib/random.ts';
+import {
+  ArrayIsArray, base64, Float64ArrayCtor, isFloat64Array, isProxy, JSONStringify, NumberIsFinite, NumberIsInteger,
+  ObjectGetPrototypeOf, ObjectHasOwn, ObjectKeys, ObjectPrototype, put, ReflectGetOwnPropertyDescriptor,
+  ReflectOwnKeys, SafeString, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteOffset,
+  TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, Uint8ArrayCtor,
+} from './sandbox/primordials.ts';
 
 export type Encoded =
   | null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
@@ -13,35 +24,124 @@ export class DecodeError extends Error {}
 
 const MAX_DEPTH = 12;
 const MAX_MATRIX_VALUES = 16_000_000; // 128 MB of float64: more than any check needs
+const MAX_ARRAY = 1_000_000;
+const MatrixPrototype = Matrix.prototype;
+const RngPrototype = Rng.prototype;
 
-function isMatrixLike(v: unknown): v is { rows: number; cols: number; data: Float64Array } {
-  if (v === null || typeof v !== 'object') return false;
-  const m = v as { rows?: unknown; cols?: unknown; data?: unknown };
-  return typeof m.rows === 'number' && typeof m.cols === 'number' && m.data instanceof Float64Array;
+/** A fresh object with no prototype and these entries. */
+function record(...entries: [string, unknown][]): { [k: string]: Encoded } {
+  const o = { __proto__: null } as unknown as { [k: string]: Encoded };
+  for (let i = 0; i < entries.length; i++) put(o, entries[i][0], entries[i][1]);
+  return o;
+}
+const bad = (why: string) => record(['$bad', why]);
+
+const NO_VALUE = { __proto__: null } as unknown as object;
+/** The value of an own data property; NO_VALUE for a missing one; an accessor is { get }. */
+function own(o: object, k: string | number): unknown {
+  const d = ReflectGetOwnPropertyDescriptor(o, k);
+  if (d === undefined) return NO_VALUE;
+  // A descriptor is an ordinary object: `d.get` or `'value' in d` would also find keys a student
+  // put on Object.prototype. Own keys only.
+  return ObjectHasOwn(d, 'value') ? d.value : ACCESSOR;
+}
+const ACCESSOR = { __proto__: null } as unknown as object;
+
+/** rows, cols and data of a matrix-like value, when they are plain own data. */
+function matrixParts(v: object): { rows: number; cols: number; data: Float64Array } | undefined {
+  const rows = own(v, 'rows'), cols = own(v, 'cols'), data = own(v, 'data');
+  if (typeof rows !== 'number' || typeof cols !== 'number' || !isFloat64Array(data)) return undefined;
+  return { rows, cols, data: data as Float64Array };
+}
+
+/** A class instance's name, read from own data properties only ("a Foo", else "an object"). */
+function className(v: object): string {
+  const proto = ObjectGetPrototypeOf(v);
+  const ctor = proto === null ? undefined : own(proto, 'constructor');
+  const name = typeof ctor === 'function' ? own(ctor, 'name') : undefined;
+  return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object';
 }
 
 export function encode(v: unknown, depth = 0): Encoded {
-  if (depth > MAX_DEPTH) return { $bad: 'nested too deeply' };
-  if (v === undefined) return { $undef: 1 };
+  if (depth > MAX_DEPTH) return bad('nested too deeply');
+  if (v === undefined) return record(['$undef', 1]);
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : { $num: String(v) };
-  if (v instanceof Rng) return { $rng: v.seed };
-  if (isMatrixLike(v)) {
-    const d = v.data;
-    if (d.length !== v.rows * v.cols) return { $bad: `a matrix ${v.rows}×${v.cols} whose data has ${d.length} values` };
-    return { $m: [v.rows, v.cols, Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64')] };
+  if (typeof v === 'number') return NumberIsFinite(v) ? v : record(['$num', SafeString(v)]);
+  if (typeof v !== 'object') return bad(`a ${typeof v}`);
+  // Before anything touches it: every operation on a Proxy runs its handler.
+  if (isProxy(v)) return bad('a Proxy');
+  const proto = ObjectGetPrototypeOf(v);
+  if (proto === RngPrototype) {
+    const seed = own(v, 'seed');
+    return typeof seed === 'number' && NumberIsInteger(seed) ? record(['$rng', seed]) : bad('an Rng without its seed');
   }
-  if (Array.isArray(v)) return v.map(x => encode(x, depth + 1));
-  if (typeof v === 'object') {
-    // Only plain objects travel (ForwardResult, Params, …); a class instance says what it was.
-    if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) {
-      return { $bad: `a ${(v as object).constructor?.name ?? 'object'}` };
+  const m = matrixParts(v);
+  if (m) return encodeMatrix(m.rows, m.cols, m.data);
+  if (proto === MatrixPrototype) return bad('a Matrix whose rows, cols or data are not plain values');
+  if (ArrayIsArray(v)) {
+    const n = own(v, 'length') as number;
+    if (n > MAX_ARRAY) return bad(`an array of ${n} elements`);
+    const out: Encoded[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = own(v, i);
+      put(out, i, x === ACCESSOR ? bad(`a getter at [${i}]`) : encode(x === NO_VALUE ? undefined : x, depth + 1));
     }
-    const out: { [k: string]: Encoded } = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = encode(x, depth + 1);
     return out;
   }
-  return { $bad: `a ${typeof v}` };
+  // Only plain objects travel (ForwardResult, Params, …); a class instance says what it was.
+  if (proto !== ObjectPrototype && proto !== null) return bad(className(v));
+  const out = record();
+  const keys = ReflectOwnKeys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k !== 'string') continue;
+    const d = ReflectGetOwnPropertyDescriptor(v, k);
+    if (d === undefined || !ObjectHasOwn(d, 'enumerable') || d.enumerable !== true) continue;
+    const x = own(v, k);
+    put(out, k, x === ACCESSOR ? bad(`a getter for ${k}`) : encode(x, depth + 1));
+  }
+  return out;
+}
+
+function encodeMatrix(rows: number, cols: number, data: Float64Array): Encoded {
+  const n = TypedArrayPrototypeGetLength(data);
+  if (n !== rows * cols) return bad(`a matrix ${rows}×${cols} whose data has ${n} values`);
+  let b64: string;
+  try {
+    // A view of the same bytes, built with the captured getters.
+    b64 = base64(new Uint8ArrayCtor(TypedArrayPrototypeGetBuffer(data), TypedArrayPrototypeGetByteOffset(data), n * 8));
+  } catch {
+    return bad('a matrix whose data cannot be read (detached?)');
+  }
+  const header: Encoded[] = [];
+  put(header, 0, rows);
+  put(header, 1, cols);
+  put(header, 2, b64);
+  return record(['$m', header]);
+}
+
+/**
+ * JSON text of what encode() made, for the child's channel. JSON.stringify would look up toJSON
+ * on every array (Array.prototype is the student's too); this reads own properties only and
+ * applies the captured JSON.stringify to primitives alone.
+ */
+export function stringifyEncoded(e: Encoded, depth = 0): string {
+  if (e === null || typeof e === 'boolean' || typeof e === 'number' || typeof e === 'string') {
+    return typeof e === 'number' && !NumberIsFinite(e) ? 'null' : JSONStringify(e);
+  }
+  if (depth > MAX_DEPTH + 2) return 'null';
+  if (ArrayIsArray(e)) {
+    const n = own(e, 'length') as number;
+    let s = '[';
+    for (let i = 0; i < n; i++) s += (i ? ',' : '') + stringifyEncoded(own(e, i) as Encoded, depth + 1);
+    return s + ']';
+  }
+  let s = '{';
+  const keys = ObjectKeys(e);
+  for (let i = 0; i < keys.length; i++) {
+    s += (i ? ',' : '') + JSONStringify(keys[i]) + ':' + stringifyEncoded(own(e, keys[i]) as Encoded, depth + 1);
+  }
+  return s + '}';
 }
 
 /** What a value that could not be encoded looks like after decoding. */
@@ -53,47 +153,54 @@ export class Unencodable {
 export function decode(e: unknown, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw new DecodeError('value nested too deeply');
   if (e === null || typeof e === 'boolean' || typeof e === 'string' || typeof e === 'number') return e;
-  if (Array.isArray(e)) return e.map(x => decode(x, depth + 1));
+  if (ArrayIsArray(e)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < e.length; i++) put(out, i, decode(e[i], depth + 1));
+    return out;
+  }
   if (typeof e !== 'object') throw new DecodeError(`unexpected ${typeof e}`);
   const o = e as Record<string, unknown>;
-  const keys = Object.keys(o);
+  const keys = ObjectKeys(o);
   if (keys.length === 1) {
-    const [k] = keys;
+    const k = keys[0];
     const x = o[k];
     if (k === '$undef') return undefined;
     if (k === '$num') {
       if (x === 'NaN') return NaN;
       if (x === 'Infinity') return Infinity;
       if (x === '-Infinity') return -Infinity;
-      throw new DecodeError(`bad number tag ${String(x)}`);
+      throw new DecodeError(`bad number tag ${SafeString(x)}`);
     }
     if (k === '$rng') {
-      if (typeof x !== 'number' || !Number.isInteger(x)) throw new DecodeError('bad rng tag');
+      if (typeof x !== 'number' || !NumberIsInteger(x)) throw new DecodeError('bad rng tag');
       return new Rng(x);
     }
-    if (k === '$bad') return new Unencodable(String(x));
+    if (k === '$bad') return new Unencodable(SafeString(x));
     if (k === '$m') return decodeMatrix(x);
   }
+  // Plain objects with Object.prototype: they are handed to student code as arguments.
   const out: Record<string, unknown> = {};
-  for (const k of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new DecodeError(`forbidden key ${k}`);
-    out[k] = decode(o[k], depth + 1);
+    put(out, k, decode(o[k], depth + 1));
   }
   return out;
 }
 
 function decodeMatrix(x: unknown): Matrix {
-  if (!Array.isArray(x) || x.length !== 3) throw new DecodeError('bad matrix tag');
-  const [rows, cols, b64] = x;
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || typeof b64 !== 'string') {
+  if (!ArrayIsArray(x) || x.length !== 3) throw new DecodeError('bad matrix tag');
+  const rows = x[0] as unknown, cols = x[1] as unknown, b64 = x[2] as unknown;
+  if (!NumberIsInteger(rows) || !NumberIsInteger(cols) || (rows as number) < 0 || (cols as number) < 0 || typeof b64 !== 'string') {
     throw new DecodeError('bad matrix header');
   }
-  if (rows * cols > MAX_MATRIX_VALUES) throw new DecodeError(`matrix too large: ${rows}×${cols}`);
+  const r = rows as number, c = cols as number;
+  if (r * c > MAX_MATRIX_VALUES) throw new DecodeError(`matrix too large: ${r}×${c}`);
   const bytes = Buffer.from(b64, 'base64');
-  if (bytes.length !== rows * cols * 8) {
-    throw new DecodeError(`matrix ${rows}×${cols} needs ${rows * cols * 8} bytes, got ${bytes.length}`);
+  if (bytes.length !== r * c * 8) {
+    throw new DecodeError(`matrix ${r}×${c} needs ${r * c * 8} bytes, got ${bytes.length}`);
   }
-  const data = new Float64Array(rows * cols);
-  new Uint8Array(data.buffer).set(bytes);
-  return new Matrix(rows, cols, data);
+  const data = new Float64ArrayCtor(r * c);
+  TypedArrayPrototypeSet(new Uint8ArrayCtor(TypedArrayPrototypeGetBuffer(data)), bytes);
+  return new Matrix(r, c, data);
 }

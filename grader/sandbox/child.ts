@@ -14,7 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { decode, DecodeError } from '../codec.ts';
+import { decode, DecodeError, type Encoded } from '../codec.ts';
 import { MAX_ERROR_MESSAGE, type ChildEvent, type ErrorInfo, type Hello, type Job, type JobBody } from './protocol.ts';
 
 export interface Limits { memoryMiB: number; callMs: number; trainMs: number }
@@ -217,11 +217,16 @@ export class SandboxChild {
     clearTimeout(p.idle);
     if (ev.ok === true) {
       try {
-        p.resolve({
-          ok: true, value: decode(ev.value),
-          mutated: Array.isArray(ev.mutated) ? ev.mutated.map(String).slice(0, 20) : [],
-          ms: Number(ev.ms) || 0,
-        });
+        let mutated: string[] = [];
+        if (p.job.kind === 'call') {
+          const { after, replaced } = ev;
+          if (!Array.isArray(after) || after.length !== p.job.args.length || (replaced !== undefined && !Array.isArray(replaced))) {
+            p.resolve({ ok: false, error: { kind: 'protocol', message: 'the answer lacks the arguments as they were after the call' } });
+            return;
+          }
+          mutated = mutatedPaths(p.job.args, after, (replaced ?? []).map(String));
+        }
+        p.resolve({ ok: true, value: decode(ev.value), mutated, ms: Number(ev.ms) || 0 });
       } catch (err) {
         const why = err instanceof DecodeError ? err.message : String(err);
         p.resolve({ ok: false, error: { kind: 'protocol', message: `the returned value could not be read: ${why}` } });
@@ -265,6 +270,42 @@ export class SandboxChild {
     this.proc?.kill('SIGKILL');
     this.proc = undefined;
   }
+}
+
+/**
+ * The argument paths a call modified, judged here from what was sent (`before`) and what the
+ * runner read back right after the call (`after`), so nothing in the child's realm (where the
+ * student may have replaced Array.prototype.forEach or JSON.stringify) takes part in the
+ * comparison. `replaced`: paths whose objects the runner found swapped for others.
+ */
+export function mutatedPaths(before: readonly Encoded[], after: readonly unknown[], replaced: readonly string[] = []): string[] {
+  const paths: string[] = [];
+  before.forEach((b, i) => paths.push(...changedPaths(b, after[i], `arg${i}`)));
+  for (const r of replaced.slice(0, 100)) if (/^arg\d+(\.[\w$]+)*$/.test(r) && !paths.includes(r)) paths.push(r.slice(0, 200));
+  return paths.slice(0, 20);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** {$m: …}, {$num: …}, …: one value, compared whole. */
+const isTag = (v: Record<string, unknown>) => { const k = Object.keys(v); return k.length === 1 && k[0].startsWith('$'); };
+
+function changedPaths(before: unknown, after: unknown, path: string): string[] {
+  if (sameEncoded(before, after)) return [];
+  if (isRecord(before) && isRecord(after) && !isTag(before) && !isTag(after)) {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys].flatMap(k => changedPaths(before[k], after[k], `${path}.${k}`));
+  }
+  return [path];
+}
+
+function sameEncoded(a: unknown, b: unknown, depth = 0): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 40) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameEncoded(x, b[i], depth + 1));
+  }
+  const ka = Object.keys(a), kb = Object.keys(b);
+  return ka.length === kb.length && ka.every(k => Object.hasOwn(b, k) && sameEncoded((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1));
 }
 
 /** What the child was doing when it hung or died, as far as its events tell. */

@@ -1,19 +1,21 @@
 // grader/sandbox/compile.ts — turns TypeScript into the JavaScript that the sandbox child runs.
 // Compiled in the judge with esbuild (the child gets no TS loader): one file at a time, so a
 // syntax error costs that file only. Imports are a whitelist: `../lib/<given module>` and the
-// student's own step files. Everything else (node:fs, npm packages, ../solutions) is refused
-// at compile time with a message, before any student code runs.
+// student's own step files, as static imports. Everything else (node:fs, npm packages,
+// ../solutions, a literal import() or require()) is refused at compile time with a message,
+// before any student code runs. An import() of a computed name cannot be checked here: esbuild
+// turns it into a require() call, which the child's runner refuses at run time, so built-in
+// modules and data:/file: URLs are never loaded by student code.
 import { build, type Plugin } from 'esbuild';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STEP_MODULES, type SourceLocation } from './protocol.ts';
+import { makeTempDir } from '../tmp.ts';
+import { ALLOWED_LIB, STEP_MODULES, type SourceLocation } from './protocol.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The given modules a submission may import (the ones that need no file access). */
-export const ALLOWED_LIB = ['matrix', 'random', 'model'] as const;
+export { ALLOWED_LIB };
 const RUNTIME_LIB = [...ALLOWED_LIB, 'train'];
 
 export interface CompileError { file: string; message: string; location?: SourceLocation; lineText?: string }
@@ -23,7 +25,7 @@ let runtimeDir: Promise<string> | undefined;
 /** Runner + lib, built once per process into a temporary folder that sandboxes copy from. */
 export function runtime(): Promise<string> {
   runtimeDir ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lec4-runtime-'));
+    const dir = makeTempDir('lec4-runtime-');
     const entryPoints: Record<string, string> = { runner: join(root, 'grader/sandbox/runner.ts') };
     for (const m of RUNTIME_LIB) entryPoints[`lib/${m}`] = join(root, `lib/${m}.ts`);
     await build({
@@ -44,6 +46,15 @@ function policy(file: string): Plugin {
       b.onResolve({ filter: /.*/ }, args => {
         if (args.kind === 'entry-point') return undefined;
         const spec = args.path;
+        if (args.kind !== 'import-statement') {
+          const what = args.kind === 'dynamic-import' ? `import("${spec}")` : `require("${spec}")`;
+          return {
+            errors: [{
+              text: `${what} は使えません。ファイルの先頭で import 文を使ってください / `
+                + `${what} is not allowed: use an import statement at the top of the file`,
+            }],
+          };
+        }
         const lib = /^\.\.\/lib\/(\w+)(?:\.ts|\.js|\.mjs)?$/.exec(spec);
         if (lib && (ALLOWED_LIB as readonly string[]).includes(lib[1])) {
           return { path: `../lib/${lib[1]}.mjs`, external: true };
@@ -69,6 +80,9 @@ export async function compileFile(file: string, source: string): Promise<{ code:
     const result = await build({
       stdin: { contents: source, sourcefile: `assignments/${file}`, loader: 'ts', resolveDir: root },
       bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'node20',
+      // Every import() becomes a call to require(), which the runner defines to refuse: a
+      // computed name (import(['node', 'fs'].join(':'))) is known only at run time.
+      supported: { 'dynamic-import': false },
       sourcemap: 'inline', logLevel: 'silent', plugins: [policy(file)],
     });
     return { code: result.outputFiles[0].text };
@@ -96,7 +110,8 @@ export interface Prepared { dir: string; compileErrors: Map<string, CompileError
  */
 export async function prepareSandbox(sources: Map<string, string>): Promise<Prepared> {
   const rt = await runtime();
-  const dir = mkdtempSync(join(tmpdir(), 'lec4-sandbox-'));
+  // grade() removes it when done; an interrupted process removes it on its way out.
+  const dir = makeTempDir('lec4-sandbox-');
   cpSync(rt, dir, { recursive: true, dereference: true });
   mkdirSync(join(dir, 'assignments'));
   const compileErrors = new Map<string, CompileError>();

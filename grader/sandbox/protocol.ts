@@ -9,6 +9,17 @@ import type { Encoded } from '../codec.ts';
 export const STEP_MODULES = ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising'] as const;
 export type StepModule = (typeof STEP_MODULES)[number];
 
+/** The given modules a submission may import (the ones that need no file access). */
+export const ALLOWED_LIB = ['matrix', 'random', 'model'] as const;
+const allowed = `../lib/{${ALLOWED_LIB.join(',')}}.ts`;
+
+/**
+ * What the child says when student code asks for a module at run time (a computed import(),
+ * require, process.getBuiltinModule): only the static imports that compile.ts allows load.
+ */
+export const RUNTIME_IMPORT_REFUSED = `採点環境では実行時の import() / require() は使えません。使えるのは ${allowed} と自分の課題ファイルの静的 import だけです / `
+  + `import() and require() at run time are not available in the grading sandbox: only static imports of ${allowed} and your own assignment files`;
+
 export interface CallJob {
   id: number;
   kind: 'call';
@@ -52,5 +63,8 @@ export interface ErrorInfo {
 export type ChildEvent = { k: string } & (
   | { id: number; phase: 'import' | 'imported'; module: string }
   | { id: number; phase: 'call'; fn: string }
-  | { id: number; ok: true; value: Encoded; mutated: string[]; ms: number }
+  // A call's answer also carries its arguments as they are after the call (`after`, encoded
+  // like `value`), which the judge compares with what it sent, and the argument paths whose
+  // objects were swapped for others (`replaced`). A training run's answer has neither.
+  | { id: number; ok: true; value: Encoded; after?: Encoded[]; replaced?: string[]; ms: number }
   | { id: number; ok: false; error: ErrorInfo });
