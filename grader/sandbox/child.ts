@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { decode, DecodeError, type Encoded } from '../codec.ts';
+import { atExit } from '../tmp.ts';
 import { MAX_ERROR_MESSAGE, type ChildEvent, type ErrorInfo, type Hello, type Job, type JobBody } from './protocol.ts';
 
 export interface Limits { memoryMiB: number; callMs: number; trainMs: number }
@@ -88,6 +89,21 @@ export type JobResult =
 const MAX_CAPTURE = 64 * 1024;
 const FORGED = 'forged output?';
 
+/**
+ * Children still running. A grader that ends (a signal, a crash) takes them along: one stuck in a
+ * student's infinite loop would otherwise spin until its CPU limit.
+ */
+const running = new Set<ChildProcess>();
+let reaperInstalled = false;
+function track(proc: ChildProcess): void {
+  if (!reaperInstalled) {
+    reaperInstalled = true;
+    atExit(() => { for (const p of running) p.kill('SIGKILL'); });
+  }
+  running.add(proc);
+  proc.on('exit', () => running.delete(proc));
+}
+
 /** A child that is (re)started on demand and killed on timeout, crash or protocol abuse. */
 export class SandboxChild {
   private proc?: ChildProcess;
@@ -114,6 +130,7 @@ export class SandboxChild {
     ];
     const [cmd, ...args] = prefix.length ? [...prefix, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
     const proc = spawn(cmd, args, { cwd: this.dir, env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    track(proc);
     this.starts++;
     this.buffer = '';
     this.stderr = '';
