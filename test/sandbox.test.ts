@@ -1,0 +1,104 @@
+// The sandbox's layers, each on its own (issue 16): the compile step leaves student code no
+// import() of its own, and beneath that refusal the permission model and the runner's locks
+// still hold for code that got hold of a built-in module anyway (a module written straight into
+// the sandbox folder stands in for a hole in the refusal).
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileFile, prepareSandbox } from '../grader/sandbox/compile.ts';
+import { SandboxChild } from '../grader/sandbox/child.ts';
+import { removeTempDir } from '../grader/tmp.ts';
+
+const marks = mkdtempSync(join(tmpdir(), 'lec4-sandbox-marks-'));
+afterAll(() => rmSync(marks, { recursive: true, force: true }));
+
+/** The compiled JavaScript without its inline source map (which quotes the source). */
+async function compiled(source: string, file = '02_backward.ts'): Promise<string> {
+  const r = await compileFile(file, source);
+  if ('error' in r) throw new Error(`did not compile: ${r.error.message}`);
+  return r.code.replace(/\/\/# sourceMappingURL=.*$/m, '');
+}
+
+describe('compile: no import() reaches the child', () => {
+  it('an import() of a name known only at run time becomes a require() call, in every form', async () => {
+    for (const source of [
+      "const spec = ['node', 'fs'].join(':'); export const p = import(spec);",
+      'const x = String(1); export const p = import(`node:${x}`);',
+      "const s = String('node:fs'); export const p = import(s, { with: { type: 'json' } });",
+      "export const p = (async () => (await import(String('data:text/javascript,export default 1'))).default)();",
+    ]) {
+      const code = await compiled(source);
+      expect(code, source).not.toMatch(/\bimport\s*\(/);
+      expect(code, source).toMatch(/__require\(/);
+    }
+  });
+
+  it('a literal import() or require() is refused when compiling, saying to use an import statement', async () => {
+    for (const [source, what] of [
+      ["export const p = import('node:os');", 'import("node:os")'],
+      ["export const p = import('./02_backward');", 'import("./02_backward")'],
+      ["export const p = import('no' + 'de:crypto');", 'import("node:crypto")'],
+      ["export const r = () => require('../lib/matrix');", 'require("../lib/matrix")'],
+    ]) {
+      const r = await compileFile('01_forward.ts', source);
+      expect('error' in r && r.error.message, source).toBe(
+        `${what} は使えません。ファイルの先頭で import 文を使ってください / ${what} is not allowed: use an import statement at the top of the file`);
+    }
+  });
+
+  it('import statements of the given library and of earlier steps still compile', async () => {
+    const code = await compiled("import { Matrix } from '../lib/matrix.ts';\nimport { sigmoid } from './01_forward.ts';\nexport const m = () => [Matrix, sigmoid];");
+    expect(code).toMatch(/from "\.\.\/lib\/matrix\.mjs"/);
+    expect(code).toMatch(/from "\.\/01_forward\.mjs"/);
+  }, 30_000);
+});
+
+/** A module with static imports of built-ins, written into the sandbox as if it had passed. */
+const RAW = `
+import fs from 'node:fs';
+import cp from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import os from 'node:os';
+const attempt = f => { try { const v = f(); return 'ALLOWED ' + typeof v; } catch (e) { return String(e.code ?? e.message).slice(0, 80); } };
+export function sigmoid() {
+  let prepare = 'not replaced';
+  try { Error.prepareStackTrace = () => 'forged stack'; prepare = 'replaced'; } catch (e) { prepare = e.constructor.name; }
+  return {
+    read: attempt(() => fs.readFileSync('/etc/hostname', 'utf8')),
+    readRepo: attempt(() => fs.readFileSync(${JSON.stringify(join(import.meta.dirname, '..', 'package.json'))}, 'utf8')),
+    write: attempt(() => fs.writeFileSync(${JSON.stringify(join(marks, 'written'))}, 'x')),
+    spawn: attempt(() => cp.execFileSync('/bin/sh', ['-c', 'touch ${join(marks, 'spawned')}'])),
+    worker: attempt(() => new Worker('1', { eval: true })),
+    setPriority: attempt(() => os.setPriority(process.pid, 19)),
+    kill: attempt(() => process.kill(process.ppid, 0)),
+    binding: typeof process.binding, dlopen: typeof process.dlopen, report: typeof process.report,
+    prepare, require: attempt(() => require('fs')),
+  };
+}`;
+
+describe('beneath the refusal: a module that has built-ins anyway', () => {
+  it('reads outside the sandbox, writes, processes and workers are denied; signals and reports are locked', async () => {
+    const prepared = await prepareSandbox(new Map([['01_forward.ts', 'export function sigmoid(a: number): number { return a; }']]));
+    writeFileSync(join(prepared.dir, 'assignments', '01_forward.mjs'), RAW);
+    const child = new SandboxChild(prepared.dir);
+    try {
+      const r = await child.run({ kind: 'call', module: '01_forward', fn: 'sigmoid', args: [] });
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      const got = (r as { value: Record<string, string> }).value;
+      expect(got).toMatchObject({
+        read: 'ERR_ACCESS_DENIED', readRepo: 'ERR_ACCESS_DENIED', write: 'ERR_ACCESS_DENIED',
+        spawn: 'ERR_ACCESS_DENIED', worker: 'ERR_ACCESS_DENIED',
+        setPriority: 'os.setPriority is not available in the grading sandbox',
+        kill: 'process.kill is not available in the grading sandbox',
+        binding: 'undefined', dlopen: 'undefined', report: 'undefined', prepare: 'TypeError',
+      });
+      expect(got.require).toMatch(/^"fs": 採点環境では実行時の import\(\) \/ require\(\) は使えません/);
+      expect(existsSync(join(marks, 'written'))).toBe(false);
+      expect(existsSync(join(marks, 'spawned'))).toBe(false);
+    } finally {
+      child.close();
+      removeTempDir(prepared.dir);
+    }
+  }, 30_000);
+});
