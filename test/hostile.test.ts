@@ -260,6 +260,9 @@ describe('the runner shares a realm with the submission (issue 16)', () => {
     expect(text(v)).not.toMatch(/forged|disturbed/);
     expect(r.output).not.toContain('HOOK-SAW-AN-ANSWER');
     expect(r.score).toBe(0);
+    // A thrown Proxy is described without touching its traps.
+    expect(text(verdict(r, '01.forward.identity'))).toMatch(/forward\(\) threw.*non-Error thrown: an object/);
+    expect(r.output).not.toContain('RUNNER-RAN-A-TRAP');
   });
 
   it('modules asked for at run time are refused by every route, with the reason in both languages', async () => {

@@ -7,7 +7,7 @@
 // getters, Proxy traps or replaced prototype methods. Every answer is stamped with the token
 // from the judge's first line, which no student code has seen.
 import {
-  ArrayIsArray, globalPerformance, isFloat64Array, JSONParse, JSONStringify, MapPrototypeGet, MapPrototypeSet,
+  ArrayIsArray, globalPerformance, isFloat64Array, isProxy, JSONParse, JSONStringify, MapPrototypeGet, MapPrototypeSet,
   NumberIsFinite, ObjectFreeze, ObjectGetPrototypeOf, ObjectHasOwn, ObjectKeys, ObjectPrototype, performanceNow,
   PromisePrototypeThen, push, put, ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor,
   RegExpPrototypeExec, SafeMap, SafeString, StringPrototypeIncludes, StringPrototypeIndexOf,
@@ -66,7 +66,7 @@ function sendError(id: number, e: ErrorInfo): void {
 const refuse = (what: string) => () => { throw new Error(`${what} is not available in the grading sandbox`); };
 function refuseImport(spec: unknown): never {
   const what = typeof spec === 'string' ? StringPrototypeSlice(spec, 0, 100) : typeof spec;
-  throw new Error(`${RUNTIME_IMPORT_REFUSED}: import("${what}") / require("${what}")`);
+  throw new Error(`"${what}": ${RUNTIME_IMPORT_REFUSED}`);
 }
 const locks: [object, string, unknown][] = [
   [process, 'binding', undefined], [process, '_linkedBinding', undefined], [process, 'dlopen', undefined],
@@ -104,15 +104,15 @@ function load(id: number, module: string): Promise<Record<string, unknown>> {
 }
 
 // ── errors, read without running student code ────────────────────────────────────────────
-/** An own data property (never a getter), else undefined. */
+/** An own data property (never a getter, never through a Proxy), else undefined. */
 function ownData(o: unknown, k: string): unknown {
-  if (o === null || (typeof o !== 'object' && typeof o !== 'function')) return undefined;
+  if (o === null || (typeof o !== 'object' && typeof o !== 'function') || isProxy(o)) return undefined;
   const d = ReflectGetOwnPropertyDescriptor(o as object, k);
   return d !== undefined && ObjectHasOwn(d, 'value') ? d.value : undefined;
 }
 /** A data property found on the object or its prototypes (Error's name lives on the prototype). */
 function inheritedData(o: unknown, k: string): unknown {
-  for (let p = o, depth = 0; p !== null && typeof p === 'object' && depth < 16; p = ObjectGetPrototypeOf(p), depth++) {
+  for (let p = o, depth = 0; p !== null && typeof p === 'object' && !isProxy(p) && depth < 16; p = ObjectGetPrototypeOf(p), depth++) {
     const d = ReflectGetOwnPropertyDescriptor(p as object, k);
     if (d !== undefined) return ObjectHasOwn(d, 'value') ? d.value : undefined;
   }
@@ -128,7 +128,7 @@ function locate(stack: string): ErrorInfo['location'] & { fn?: string } | undefi
 }
 
 function describeError(err: unknown, kind: ErrorInfo['kind'], module: string, fn?: string): ErrorInfo {
-  const isObject = err !== null && typeof err === 'object';
+  const isObject = err !== null && (typeof err === 'object' || typeof err === 'function');
   const rawMessage = isObject ? ownData(err, 'message') : undefined;
   const rawName = isObject ? inheritedData(err, 'name') : undefined;
   const stack = isObject ? ownData(err, 'stack') : undefined;
