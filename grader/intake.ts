@@ -3,7 +3,7 @@
 // grading are in grader/batch/intake.ts.)
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STEP_FILES } from '../tools/stubs.ts';
+import { COURSE } from './course.ts';
 
 export const MAX_SOURCE_BYTES = 512 * 1024;
 
@@ -18,7 +18,7 @@ export function readFolder(dir: string): Submission {
   const base = existsSync(join(dir, 'assignments')) ? join(dir, 'assignments') : dir;
   const sources = new Map<string, string>();
   const problems = new Map<string, string>();
-  for (const f of STEP_FILES) {
+  for (const f of COURSE.files) {
     const p = join(base, f);
     if (!existsSync(p)) { problems.set(f, `ファイルがありません / file not found: ${p}`); continue; }
     const st = lstatSync(p);

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradeReport } from '../grader/engine.ts';
 import { grade } from '../grader/engine.ts';
-import { FAULTS } from '../grader/faults/catalogue.ts';
+import { FAULTS } from '../course/faults.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
 import { readFolder } from '../grader/intake.ts';
 import type { Oracle } from '../grader/oracle.ts';

@@ -71,10 +71,6 @@ export function solutionLines(source: string): string[] {
   return found;
 }
 
-export const STEP_FILES = [
-  '01_forward.ts', '02_backward.ts', '03_sgd.ts', '04_adam.ts', '05_denoising.ts',
-] as const;
-
 /** Every stub, keyed by file name, generated from a solutions folder. */
 export function stubsFrom(solutionsDir: string): Map<string, string> {
   const names = readdirSync(solutionsDir).filter(f => f.endsWith('.ts')).sort();

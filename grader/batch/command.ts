@@ -5,7 +5,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseLang } from '../report/lang.ts';
-import { STEP_IDS, type StepId } from '../types.ts';
+import { parseStep } from '../cli-args.ts';
+import type { StepId } from '../types.ts';
 import { parseShard, type Shard } from './gradebook.ts';
 import { mergeShards, runBatch } from './run.ts';
 
@@ -13,13 +14,6 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}"`);
   return n;
-}
-
-// Not imported from cli.ts: cli.ts imports this module while its own top level is running.
-function parseStep(value: string): StepId {
-  const s = value.padStart(2, '0') as StepId;
-  if (!STEP_IDS.includes(s)) throw new InvalidArgumentError(`expected a step 1–6, got "${value}"`);
-  return s;
 }
 
 function shardArg(value: string): Shard {

@@ -7,7 +7,7 @@
 // the submissions in flight, and a rerun skips every submission whose meta.json says its
 // content and the grader are unchanged. grades.csv and summary.md are regenerated from the
 // meta.json files, never appended to, so reruns and merges cannot duplicate or drop a row.
-import { hashFiles, tsFilesUnder } from '../hash.ts';
+import { gradingFingerprint } from '../fingerprint.ts';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,7 +15,7 @@ import { join, relative, resolve } from 'node:path';
 import { grade, GRADER_VERSION, pool, type GradeReport } from '../engine.ts';
 import type { Oracle } from '../oracle.ts';
 import { toGradescope, writeAtomic, type GradescopeResults } from '../report/results.ts';
-import { liveOracle, hasSolutions, ROOT, solutionsHash } from '../setup.ts';
+import { liveOracle, hasSolutions } from '../setup.ts';
 import { DEFAULT_LIMITS, type Limits } from '../sandbox/child.ts';
 import { RUBRIC } from '../rubric.ts';
 import type { Lang, StepId } from '../types.ts';
@@ -54,20 +54,14 @@ export interface BatchOutcome {
 
 export const BATCH_FORMAT = 1;
 
-/** Sources whose change can change a grade: a rerun regrades when any of them changed. */
-function codeHash(): string {
-  return hashFiles(ROOT, [...tsFilesUnder(ROOT, 'lib'), ...tsFilesUnder(ROOT, 'grader/sandbox'),
-    'grader/engine.ts', 'grader/student.ts', 'grader/faults/catalogue.ts']);
-}
-
 /**
- * What decides a grade: grader version, rubric and checks and reference (solutionsHash covers
- * both), the code that runs and judges the submission, the intake rules, the steps and limits.
+ * What decides a grade: grader version, the fingerprint of the code that runs and judges the
+ * submission (engine, course checks and faults, reference), the intake rules, the steps and limits.
  * Report wording is not in it: reports are re-rendered on every run from the stored report.
  */
 export function graderHash(opts: { steps?: StepId[]; limits?: Limits } = {}): string {
   return createHash('sha256').update(JSON.stringify({
-    v: GRADER_VERSION, solutions: solutionsHash(), code: codeHash(), intake: INTAKE_VERSION, format: BATCH_FORMAT,
+    v: GRADER_VERSION, code: gradingFingerprint(), intake: INTAKE_VERSION, format: BATCH_FORMAT,
     steps: opts.steps ?? 'all', limits: opts.limits ?? DEFAULT_LIMITS,
   })).digest('hex').slice(0, 16);
 }

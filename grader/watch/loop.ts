@@ -15,9 +15,10 @@ import type { Readable, Writable } from 'node:stream';
 import { grade } from '../engine.ts';
 import { readFolder } from '../intake.ts';
 import type { Oracle } from '../oracle.ts';
-import { RUBRIC, STEP_FILES } from '../rubric.ts';
+import { COURSE } from '../course.ts';
+import { RUBRIC, STEP_FILES, STEP_IDS } from '../rubric.ts';
 import { chooseOracle } from '../setup.ts';
-import { STEP_IDS, type Lang, type StepId } from '../types.ts';
+import type { Lang, StepId } from '../types.ts';
 import { currentStep, renderWatch, type WatchMode, type WatchState } from './screen.ts';
 
 export interface WatchOptions {
@@ -50,7 +51,9 @@ export interface Watch {
   key(k: string): void;
 }
 
-const LESSON_STEPS = STEP_IDS.slice(0, 5);
+/** The steps with a file of their own; the program step (training) runs when they all pass. */
+const LESSON_STEPS = COURSE.codeSteps.map(s => s.id);
+const PROGRAM_STEPS = COURSE.steps.filter(s => s.program).map(s => s.id);
 const FILE_STEP = new Map<string, StepId>(LESSON_STEPS.map(s => [STEP_FILES[s], s]));
 const PUBLIC_POINTS = RUBRIC.filter(e => e.visibility === 'public').reduce((a, e) => a + e.points, 0);
 // Clear screen and scrollback, cursor home: each run replaces the last, like rustlings.
@@ -81,7 +84,7 @@ export function fingerprints(base: string): Map<string, { fp: string; text: stri
 export function affectedSteps(changed: Iterable<string>, sources: Map<string, { text: string }>): StepId[] {
   const imports = new Map<string, string[]>();
   for (const [file, { text }] of sources) {
-    imports.set(file, [...text.matchAll(/['"]\.\/(0[1-5]_\w+?)(?:\.ts|\.js|\.mjs)?['"]/g)].map(m => `${m[1]}.ts`));
+    imports.set(file, [...text.matchAll(/['"]\.\/([\w-]+?)(?:\.ts|\.js|\.mjs)?['"]/g)].map(m => `${m[1]}.ts`).filter(f => FILE_STEP.has(f)));
   }
   const hit = new Set(changed);
   for (let grew = true; grew;) {
@@ -133,17 +136,18 @@ export async function createWatch(opts: WatchOptions): Promise<Watch> {
   const gradeRun = async (steps: StepId[], force: boolean, graded: StepId[]) => {
     if (steps.length > 0) await gradeSteps(steps);
     tally();
-    if (state.passed < 5) {
+    if (PROGRAM_STEPS.length === 0) return;
+    if (state.passed < LESSON_STEPS.length) {
       // A training result for other files says nothing about these ones.
-      delete state.verdicts['06'];
+      for (const s of PROGRAM_STEPS) delete state.verdicts[s];
       state.training = 'waiting';
       trainedOn = undefined;
     } else if (force || trainedOn !== filesKey()) {
       state.training = 'running';
       trainedOn = filesKey();
       draw();
-      await gradeSteps(['06']);
-      graded.push('06');
+      await gradeSteps(PROGRAM_STEPS);
+      graded.push(...PROGRAM_STEPS);
       state.training = 'graded';
       tally();
     }
@@ -262,7 +266,7 @@ export async function createWatch(opts: WatchOptions): Promise<Watch> {
     await new Promise(r => setTimeout(r, 0));
   }
 
-  const regrade = (steps: StepId[] = [...LESSON_STEPS]) => schedule(steps.filter(s => s !== '06'), true);
+  const regrade = (steps: StepId[] = [...LESSON_STEPS]) => schedule(steps.filter(s => !PROGRAM_STEPS.includes(s)), true);
 
   const first = regrade();
   if (tty) draw();  // "grading…" while the first run goes

@@ -3,7 +3,9 @@
 // thing to do and the keys. One thing at a time, like rustlings; `a` shows every step.
 import { Chalk } from 'chalk';
 import { nextAction, renderStep } from '../report/terminal.ts';
-import { STEP_IDS, msg, type Lang, type Msg, type StepId, type Verdict } from '../types.ts';
+import { COURSE } from '../course.ts';
+import { STEP_IDS } from '../rubric.ts';
+import { msg, type Lang, type Msg, type StepId, type Verdict } from '../types.ts';
 
 export type WatchMode = 'fs.watch' | 'poll';
 export type TrainingStatus = 'waiting' | 'running' | 'graded';
@@ -36,21 +38,11 @@ export interface WatchState {
   error?: string;
 }
 
-/** The lecture's formulas per step: the hint when no known mistake was recognised. */
-export const STEP_HINTS: Record<StepId, Msg> = {
-  '01': msg('Xb = [1; X], A1 = W0 Xb, Z = f(A1), Zb = [1; Z], A2 = W1 Zb, X̃ = g(A2)。f(a) = 1/(1 + e^{−a})。E = (1/n) Σ ½‖x − x̃‖²。式はファイル冒頭のコメントにもあります。',
-    'Xb = [1; X], A1 = W0 Xb, Z = f(A1), Zb = [1; Z], A2 = W1 Zb, X̃ = g(A2); f(a) = 1/(1 + e^{−a}); E = (1/n) Σ ½‖x − x̃‖². The file\'s comments have the formulas too.'),
-  '02': msg('δ2 = X̃ − X, δ1 = (W̃1ᵀ δ2) ⊙ Z ⊙ (1 − Z) (W̃1 は W1 から切片の列を除いたもの), ∂E/∂W1 = δ2 Zbᵀ / n, ∂E/∂W0 = δ1 Xbᵀ / n。',
-    'δ2 = X̃ − X, δ1 = (W̃1ᵀ δ2) ⊙ Z ⊙ (1 − Z) (W̃1: W1 without its bias column), ∂E/∂W1 = δ2 Zbᵀ / n, ∂E/∂W0 = δ1 Xbᵀ / n.'),
-  '03': msg('W ← W − η ∂E/∂W を W0 と W1 に。引数は書き換えず、新しい行列を返します。',
-    'W ← W − η ∂E/∂W for W0 and W1; return new matrices, leave the arguments alone.'),
-  '04': msg('m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g⊙g, m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), W ← W − α m̂/(√v̂ + ε)。t は 1 から。',
-    'm ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g⊙g, m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), W ← W − α m̂/(√v̂ + ε); t starts at 1.'),
-  '05': msg('X† = X + ν, ν_ij = σ · rng.normal()。X.data の順に要素ごとに 1 回ずつ引きます。',
-    'X† = X + ν with ν_ij = σ · rng.normal(), one draw per element in the order of X.data.'),
-  '06': msg('学習は 01–05 のあなたの関数で行います。make train で誤差の推移と復元画像を見てみましょう。',
-    'Training uses your functions from 01–05. make train shows the loss curve and the reconstructions.'),
-};
+/** The lecture's formulas per step (the manifest's hints): shown when no known mistake was recognised. */
+export const STEP_HINTS: Record<StepId, Msg> = Object.fromEntries(COURSE.steps.map(s => [s.id, s.hint]));
+/** The steps with files, counted by the progress bar, and the program step (training). */
+const LESSONS = COURSE.codeSteps.map(s => s.id);
+const PROGRAM = COURSE.steps.find(s => s.program)?.id;
 
 const T = {
   ja: {
@@ -85,8 +77,8 @@ export function renderWatch(state: WatchState, opts: { lang: Lang; color?: boole
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const stepOpts = { lang: L, color: opts.color, hints: state.showHint };
   const lines: string[] = [];
-  lines.push(`Progress: ${progressBar(state.passed, 5)} ${state.passed}/5  ·  ${state.score}/${state.maxScore} ${t.points}`);
-  const six = state.verdicts['06'];
+  lines.push(`Progress: ${progressBar(state.passed, LESSONS.length)} ${state.passed}/${LESSONS.length}  ·  ${state.score}/${state.maxScore} ${t.points}`);
+  const six = PROGRAM ? state.verdicts[PROGRAM] : undefined;
   const trainingLine = state.training === 'running' ? c.yellow(t.running)
     : state.training === 'graded' && six ? `${six.every(v => v.status === 'passed') ? c.green('✓') : c.red('✗')} ${points(six)}`
       : c.dim(t.waiting);
@@ -121,6 +113,6 @@ export function renderWatch(state: WatchState, opts: { lang: Lang; color?: boole
 /** The step a student works on: the first of 01–05 not fully passing, then training. */
 export function currentStep(verdicts: Partial<Record<StepId, Verdict[]>>): StepId | undefined {
   const passes = (s: StepId) => (verdicts[s] ?? []).every(v => v.status === 'passed') && !!verdicts[s];
-  for (const s of STEP_IDS.slice(0, 5)) if (!passes(s)) return s;
-  return verdicts['06'] && !passes('06') ? '06' : undefined;
+  for (const s of LESSONS) if (!passes(s)) return s;
+  return PROGRAM && verdicts[PROGRAM] && !passes(PROGRAM) ? PROGRAM : undefined;
 }

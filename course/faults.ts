@@ -1,27 +1,13 @@
-// grader/faults/catalogue.ts — the common mistakes, each the reference with exactly one patch.
-// Course staff: a new fault is one entry here. `find` must occur exactly once in the solution
+// course/faults.ts — the common mistakes, each the reference with exactly one patch.
+// Course staff: a new fault is one entry here (the type is Fault in grader/types.ts). `find` must occur exactly once in the solution
 // file (the test suite checks it, so an edit to solutions/ that breaks a patch is caught).
 // `checks` lists every public check of the fault's step that the fault fails; test/faults.test.ts
 // grades the patched reference and proves that exactly these fail, that each names this fault
 // and no other (no other variant gives the same output there), and that the rest pass.
 // A mistake that makes the code throw is recognised by its error message (a shape error names
 // both shapes), so patches may throw. Hints use the lecture's symbols.
-import type { StepModule } from '../sandbox/protocol.ts';
-import { msg, type Msg } from '../types.ts';
-
-export interface Patch { find: string; replace: string }
-
-export interface Fault {
-  id: string;
-  module: StepModule;
-  patches: Patch[];
-  /** Every public check of its step that this mistake fails (rubric ids). */
-  checks: string[];
-  title: Msg;
-  hint: Msg;
-  /** 'output': recognised by its return values; 'mutation': by the arguments it modifies. */
-  detect?: 'output' | 'mutation';
-}
+import type { Fault } from '../grader/types.ts';
+import { msg } from '../grader/types.ts';
 
 export const FAULTS: readonly Fault[] = [
   // ── 01 forward ──────────────────────────────────────────────────────────────────────────

@@ -2,7 +2,7 @@
 import { Matrix } from '../../lib/matrix.ts';
 import type { AdamHyper, AdamState, Grads, Params } from '../../lib/model.ts';
 import type { Rng } from '../../lib/random.ts';
-import { caseLabel, pure, randomParams, same, uniformMatrix, type CheckContext, type CheckFn } from './common.ts';
+import { caseLabel, pure, randomParams, same, uniformMatrix, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
 
 const M = '04_adam' as const;
 

@@ -7,10 +7,10 @@ import { LECTURE_ADAM, type Params } from '../../lib/model.ts';
 import { takeColumns } from '../../lib/mnist.ts';
 import { Rng } from '../../lib/random.ts';
 import { train, type EpochReport, type Steps, type TrainOptions } from '../../lib/train.ts';
-import { fmt } from '../compare.ts';
-import { LiveOracle } from '../oracle.ts';
-import { msg } from '../types.ts';
-import { fail, missingFn, type CheckContext, type CheckFn } from './common.ts';
+import { fmt } from '../../grader/compare.ts';
+import { LiveOracle } from '../../grader/oracle.ts';
+import { msg } from '../../grader/types.ts';
+import { fail, missingFn, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
 import { evaluateTraining, type NoiseSpec, type TrainingEval, type TrainJobOptions } from './training-eval.ts';
 
 /** Small enough for a fast `make grade`, large enough that a wrong step shows. */
@@ -34,7 +34,7 @@ export async function trainingCase(ctx: CheckContext, label: string, opts: Train
   const job: TrainJobOptions = { train: opts, evalNoise: noise };
   const key = createHash('sha256').update(JSON.stringify({ job, SUBSET })).digest('hex').slice(0, 20);
   const [out, expected] = await Promise.all([
-    ctx.student.train(ctx.entry.step, job, data),
+    ctx.student.program(ctx.entry.step, job, data),
     ctx.oracle.derived(`train:${key}`, ref => {
       const r = train(refSteps(ref), data, opts);
       return { history: r.history.map(h => ({ trainLoss: h.trainLoss, testError: h.testError })), eval: evaluateTraining(ref['01_forward'].forward as Steps['forward'], r.params, data.test, opts.output, noise) };

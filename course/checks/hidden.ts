@@ -1,7 +1,7 @@
-// grader/checks/hidden.ts — the hidden checks: other seeds, shapes and settings than the
+// course/checks/hidden.ts — the hidden checks: other seeds, shapes and settings than the
 // public ones. TA grading only (`--hidden`); the student release leaves this file out.
 import { LECTURE_ADAM } from '../../lib/model.ts';
-import { randomParams, same, type CheckFn } from './common.ts';
+import { randomParams, same, type CheckFn } from '../../grader/checks/common.ts';
 import { forwardCase, lossCheck } from './step01.ts';
 import { fieldsCheck, gradientCheck } from './step02.ts';
 import { steps } from './step03.ts';
@@ -9,7 +9,7 @@ import { randomState, updates } from './step04.ts';
 import { exact, stats } from './step05.ts';
 import { base, trainingCase } from './step06.ts';
 
-export const HIDDEN: Record<string, CheckFn> = {
+export const CHECKS: Record<string, CheckFn> = {
   '01.hidden': async ctx => {
     for (const a of [-745, -37, 37, 745, 1e6, -1e6]) await same(ctx, { module: '01_forward', fn: 'sigmoid', args: [a] }, `a=${a}`);
     await forwardCase(ctx, 11, 5, 1, 'identity');

@@ -1,6 +1,6 @@
 // Step 01: sigmoid, forward (every field, both outputs), the two losses.
 import type { OutputKind } from '../../lib/model.ts';
-import { caseLabel, pixels, pure, randomParams, same, uniformMatrix, type CheckContext, type CheckFn } from './common.ts';
+import { caseLabel, pixels, pure, randomParams, same, uniformMatrix, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
 
 const M = '01_forward' as const;
 

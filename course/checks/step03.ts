@@ -1,6 +1,6 @@
 // Step 03: W ← W − η ∂E/∂W, once and several times; arguments untouched.
 import type { Params } from '../../lib/model.ts';
-import { caseLabel, pure, randomParams, same, uniformMatrix, type CheckContext, type CheckFn } from './common.ts';
+import { caseLabel, pure, randomParams, same, uniformMatrix, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
 
 const M = '03_sgd' as const;
 

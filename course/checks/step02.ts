@@ -2,10 +2,10 @@
 // The forward result handed to backward() is the reference's (steps are graded on their own).
 import { Matrix } from '../../lib/matrix.ts';
 import type { ForwardResult, OutputKind, Params } from '../../lib/model.ts';
-import { fmt, relativeError } from '../compare.ts';
-import { callKey, type Call, type RefModules } from '../oracle.ts';
-import { msg } from '../types.ts';
-import { caseLabel, diagnose, fail, pixels, pure, randomParams, run, same, type CheckContext, type CheckFn } from './common.ts';
+import { fmt, relativeError } from '../../grader/compare.ts';
+import { callKey, type Call, type RefModules } from '../../grader/oracle.ts';
+import { msg } from '../../grader/types.ts';
+import { caseLabel, diagnose, fail, pixels, pure, randomParams, run, same, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
 
 const M = '02_backward' as const;
 export const FD_STEP = 1e-5;

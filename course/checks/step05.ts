@@ -1,9 +1,9 @@
 // Step 05: X† = X + ν, ν_ij ~ N(0, σ²), one rng.normal() per element in data order.
 import { Matrix } from '../../lib/matrix.ts';
-import { fmt } from '../compare.ts';
+import { fmt } from '../../grader/compare.ts';
 import { Rng } from '../../lib/random.ts';
-import { msg } from '../types.ts';
-import { caseLabel, diagnose, fail, pixels, pure, run, same, type CheckContext, type CheckFn } from './common.ts';
+import { msg } from '../../grader/types.ts';
+import { caseLabel, diagnose, fail, pixels, pure, run, same, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
 
 const M = '05_denoising' as const;
 
