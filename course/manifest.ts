@@ -14,7 +14,7 @@ export const MANIFEST: CourseManifest = {
   title: msg('知能プログラミング演習 I 第4回 オートエンコーダ', 'Intelligent programming I, lecture 4: autoencoders'),
   // The given modules students may import (the ones that need no file access).
   lib: ['matrix', 'random', 'model'],
-  checks: { public: 'course/checks/public.ts', hidden: 'course/checks/hidden.ts' },
+  checks: { public: ['course/checks/public.ts'], hidden: ['course/checks/hidden.ts'] },
   faults: 'course/faults.ts',
   // Training runs the student's own steps inside the sandbox: this module is bundled into it.
   program: 'course/program.ts',

@@ -37,8 +37,11 @@ export interface CourseManifest {
   lib: readonly string[];
   steps: readonly StepDecl[];
   rubric: readonly RubricEntry[];
-  /** Modules (relative to the course folder) exporting `CHECKS: Record<rubricId, CheckFn>`. */
-  checks: { public: string; hidden?: string };
+  /**
+   * Modules (relative to the course folder) exporting `CHECKS: Record<rubricId, CheckFn>`: public
+   * ones ship to students, hidden ones only run in TA grading. A new step may bring its own.
+   */
+  checks: { public: readonly string[]; hidden?: readonly string[] };
   /** Module exporting `FAULTS` (the catalogue of common mistakes); staff only. */
   faults?: string;
   /** Module bundled into the sandbox that runs a program step; exports `runProgram`. */

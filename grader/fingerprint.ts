@@ -12,7 +12,7 @@ const GRADER_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Entry points, relative to the grader's folder (a course elsewhere gives `../…` paths). */
 export function gradingEntries(course: Course = COURSE): string[] {
   const m = course.manifest;
-  const own = [m.checks.public, m.checks.hidden, m.faults, m.program, 'course/manifest.ts', ...course.files.map(f => `solutions/${f}`)]
+  const own = [...m.checks.public, ...(m.checks.hidden ?? []), m.faults, m.program, 'course/manifest.ts', ...course.files.map(f => `solutions/${f}`)]
     .filter((p): p is string => !!p).map(p => relative(GRADER_ROOT, join(course.root, p)));
   return ['grader/engine.ts', 'grader/sandbox/runner.ts', 'grader/faults/variants.ts', ...own];
 }

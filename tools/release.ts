@@ -66,7 +66,7 @@ export function studentEntries(root = ROOT): string[] {
   const m = COURSE.manifest;
   return [
     'grader/cli.ts', 'grader/watch/command.ts', 'grader/sandbox/runner.ts', 'lib/train-cli.ts', 'data/prepare.ts',
-    'course/manifest.ts', m.checks.public, ...(m.program ? [m.program] : []), ...m.lib.map(l => `lib/${l}.ts`), ...RELEASE_TESTS,
+    'course/manifest.ts', ...m.checks.public, ...(m.program ? [m.program] : []), ...m.lib.map(l => `lib/${l}.ts`), ...RELEASE_TESTS,
   ].filter(f => existsSync(join(root, f)));
 }
 
