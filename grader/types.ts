@@ -10,6 +10,12 @@ export const msg = (ja: string, en: string): Msg => ({ ja, en });
 
 export type Visibility = 'public' | 'hidden';
 
+/**
+ * What an untouched stub throws (`'<module>: <fn>() は未実装 / not implemented'`): the stub
+ * generator writes it, the sandbox runner and `make train` recognise it.
+ */
+export const NOT_IMPLEMENTED = '未実装 / not implemented';
+
 export interface RubricEntry {
   id: string;
   step: StepId;

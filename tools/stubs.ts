@@ -4,11 +4,11 @@
 // function is still missing. The formula stays in the doc comment above each function.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { NOT_IMPLEMENTED } from '../grader/types.ts';
 
 export const SOLUTION_BEGIN = '// BEGIN SOLUTION';
 export const SOLUTION_END = '// END SOLUTION';
-/** Marks code that students must not see; the grader says "not implemented" when it is hit. */
-export const NOT_IMPLEMENTED = '未実装 / not implemented';
+export { NOT_IMPLEMENTED };
 
 export const STUB_HEADER = [
   '// ────────────────────────────────────────────────────────────────────────────',

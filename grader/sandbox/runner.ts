@@ -7,6 +7,7 @@ import { writeSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import { encode, decode } from '../codec.ts';
+import { NOT_IMPLEMENTED } from '../types.ts';
 import { MAX_ERROR_MESSAGE, type ChildEvent, type ErrorInfo, type Hello, type Job } from './protocol.ts';
 
 const CHANNEL = 3;
@@ -14,7 +15,6 @@ const stringify = JSON.stringify;
 const parse = JSON.parse;
 const write = writeSync;
 const now = () => performance.now();
-const NOT_IMPLEMENTED = '未実装 / not implemented';
 
 type Unstamped<T> = T extends unknown ? Omit<T, 'k'> : never;
 let token = '';
