@@ -1,8 +1,9 @@
 // grader/commands.ts — the grader's commands (grade; batch, merge and watch register themselves); grader/cli.ts runs them.
 import { Command, CommanderError } from 'commander';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { grade } from './engine.ts';
-import { readFolder } from './intake.ts';
+import { readFolder, sourcesHash } from './intake.ts';
+import { createdNotice, taSeeding } from './secret.ts';
 import { parseLang } from './report/lang.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { toGradescope, toJUnit, writeAtomic } from './report/results.ts';
@@ -29,10 +30,17 @@ program.command('grade')
   .option('--verbose', 'show every message of a failing check')
   .option('--no-typecheck', 'skip the type-check warnings (they never cost points)')
   .option('--fixture <file>', 'answer from this fixture file even where solutions/ exists (as the student release does)')
-  .action(async (o: { submission: string; results?: string; junit?: string; lang?: string; hidden?: boolean; step?: StepId; verbose?: boolean; typecheck: boolean; fixture?: string }) => {
+  .option('--id <student>', 'with --hidden: the student id the secret seeds depend on (default: the folder name)')
+  .action(async (o: { submission: string; results?: string; junit?: string; lang?: string; hidden?: boolean; step?: StepId; verbose?: boolean; typecheck: boolean; fixture?: string; id?: string }) => {
     const lang = parseLang(o.lang);
     const oracle = await chooseOracle({ hidden: o.hidden, fixture: o.fixture });
-    const report = await grade(readFolder(resolve(o.submission)), { oracle, hidden: o.hidden, steps: o.step ? [o.step] : undefined, typecheck: o.typecheck });
+    const sub = readFolder(resolve(o.submission));
+    // TA grading draws every check's cases from the course secret (grader/secret.ts).
+    const seeding = o.hidden ? taSeeding(COURSE.root, step => !!COURSE.step(step).program) : undefined;
+    const notice = seeding && createdNotice(seeding.source);
+    if (notice) console.error(notice);
+    const seedOf = seeding?.seedsFor({ studentId: o.id ?? basename(resolve(o.submission)), filesHash: sourcesHash(sub.sources) });
+    const report = await grade(sub, { oracle, hidden: o.hidden, steps: o.step ? [o.step] : undefined, typecheck: o.typecheck, seedOf, seedTag: seeding?.tag });
     console.log(renderTerminal(report, { lang, color: process.stdout.isTTY, verbose: o.verbose }));
     if (o.results) writeAtomic(o.results, JSON.stringify(toGradescope(report, lang), null, 2));
     if (o.junit) writeAtomic(o.junit, toJUnit(report, lang));

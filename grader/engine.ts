@@ -29,6 +29,13 @@ export interface GradeOptions {
   /** Run tsc on the submission and report its findings as warnings (never points). */
   typecheck?: boolean;
   mnist?: () => Promise<MnistSplit>;
+  /**
+   * The seed of each check's cases (default: the rubric's). TA grading passes secret seeds
+   * (grader/secret.ts) so that nothing a student has can replay it.
+   */
+  seedOf?: (entry: RubricEntry) => number;
+  /** Which secret drew the seeds (a tag, not the secret): recorded in results.json. */
+  seedTag?: string;
 }
 
 export interface GradeReport {
@@ -44,6 +51,8 @@ export interface GradeReport {
   output: string;
   /** tsc's findings: shown, never scored. */
   typeWarnings: TypeWarning[];
+  /** TA grading: the tag of the course secret that drew the seeds (each verdict has its seed). */
+  seedTag?: string;
   seconds: number;
 }
 
@@ -69,8 +78,9 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const verdicts = new Map<string, Verdict>();
 
   const runStep = async (step: StepId) => {
-    for (const entry of entries.filter(e => e.step === step)) {
+    for (const rubricEntry of entries.filter(e => e.step === step)) {
       const t0 = performance.now();
+      const entry = opts.seedOf ? { ...rubricEntry, seed: opts.seedOf(rubricEntry) } : rubricEntry;
       const ctx: CheckContext = {
         entry, rng: new Rng(entry.seed), oracle: opts.oracle, student, findings: [],
         recordVariants: !!opts.recordVariants, mnist: opts.mnist ?? defaultMnist,
@@ -103,6 +113,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     protections: detectProtections(limits).protections,
     output: student.output(),
     typeWarnings: await typeWarnings,
+    ...(opts.seedTag ? { seedTag: opts.seedTag } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }

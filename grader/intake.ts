@@ -1,6 +1,7 @@
 // grader/intake.ts — which five files a folder submission holds. Only those are read; a
 // missing file becomes that step's reason, not a crash. (Zips and any-depth search for batch
 // grading are in grader/batch/intake.ts.)
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COURSE } from './course.ts';
@@ -12,6 +13,13 @@ export interface Submission {
   sources: Map<string, string>;
   /** file name → why it could not be taken */
   problems: Map<string, string>;
+}
+
+/** The submitted files' fingerprint: names and contents, in name order. */
+export function sourcesHash(sources: ReadonlyMap<string, string>): string {
+  const h = createHash('sha256');
+  for (const [f, text] of [...sources].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(f).update('\0').update(text).update('\0');
+  return h.digest('hex').slice(0, 32);
 }
 
 export function readFolder(dir: string): Submission {
