@@ -312,8 +312,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       for (let e = queue.shift(); e; e = queue.shift()) for (const a of reduce(core, e, now())) perform(a);
     } finally {
       dispatching = false;
+      // Even after a throwing callback, whoever waits for the end of a run is told.
+      if (!core.run) { const w = waiters; waiters = []; for (const f of w) f(); }
     }
-    if (!core.run) { const w = waiters; waiters = []; for (const f of w) f(); }
   }
 
   return { state: s, dispatch, draw, idle, settled };

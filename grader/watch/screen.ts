@@ -11,7 +11,7 @@ import { msg, type Lang, type Msg, type StepId, type Verdict } from '../types.ts
 export type WatchMode = 'fs.watch' | 'poll';
 export type TrainingStatus = 'waiting' | 'running' | 'graded';
 
-/** Everything the screen shows; the loop owns it, tests read it. */
+/** Everything the screen shows; the dispatcher (core.ts) updates it, tests read it. */
 export interface WatchState {
   /** The latest verdicts of each step (code steps always, the program step once it ran on the current files). */
   verdicts: Partial<Record<StepId, Verdict[]>>;
