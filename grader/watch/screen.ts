@@ -1,6 +1,7 @@
-// grader/watch/screen.ts — what `make watch` draws: a progress bar over the five steps, the
-// training status, the current step's failures (the first step not fully passing), the next
-// thing to do and the keys. One thing at a time, like rustlings; `a` shows every step.
+// grader/watch/screen.ts — what `make watch` draws: a progress bar over the code steps, the
+// training (program step) status, the current step's failures (the first step not fully
+// passing), the next thing to do and the keys. One thing at a time, like rustlings; `a` shows
+// every step. Step ids and ranges in the texts come from the course manifest.
 import { Chalk } from 'chalk';
 import { nextAction, renderStep } from '../report/terminal.ts';
 import { COURSE } from '../course.ts';
@@ -10,13 +11,13 @@ import { msg, type Lang, type Msg, type StepId, type Verdict } from '../types.ts
 export type WatchMode = 'fs.watch' | 'poll';
 export type TrainingStatus = 'waiting' | 'running' | 'graded';
 
-/** Everything the screen shows; the loop owns it, tests read it. */
+/** Everything the screen shows; the dispatcher (core.ts) updates it, tests read it. */
 export interface WatchState {
-  /** The latest verdicts of each step (01–05 always, 06 once it ran on the current files). */
+  /** The latest verdicts of each step (code steps always, the program step once it ran on the current files). */
   verdicts: Partial<Record<StepId, Verdict[]>>;
-  /** Of the five lecture steps, how many pass every public check. */
+  /** Of the code steps, how many pass every public check. */
   passed: number;
-  /** The first step not fully passing (06 counts once 01–05 pass); undefined when all pass. */
+  /** The first step not fully passing (the program step counts once the code steps pass); undefined when all pass. */
   current?: StepId;
   score: number;
   maxScore: number;
@@ -43,10 +44,12 @@ export const STEP_HINTS: Record<StepId, Msg> = Object.fromEntries(COURSE.steps.m
 /** The steps with files, counted by the progress bar, and the program step (training). */
 const LESSONS = COURSE.codeSteps.map(s => s.id);
 const PROGRAM = COURSE.steps.find(s => s.program)?.id;
+/** The code steps as "first–last": they must all pass before the program step runs. */
+const CODE_RANGE = `${LESSONS[0] ?? ''}–${LESSONS.at(-1) ?? ''}`;
 
 const T = {
   ja: {
-    points: '点', training: '学習 (06)', waiting: '01–05 がすべて通ると確認します', running: '確認中… (数秒かかります)',
+    points: '点', training: `学習 (${PROGRAM})`, waiting: `${CODE_RANGE} がすべて通ると確認します`, running: '確認中… (数秒かかります)',
     hint: 'ヒント', next: '次にやること', done: '公開チェックはすべて通りました。make train で学習させてみましょう。',
     graded: (s: number, what: string) => `採点 ${s.toFixed(1)} s: ${what}`, grading: '採点中…',
     watching: (m: WatchMode, why?: string) => m === 'poll' ? `ポーリングで監視${why ? ` (${why})` : ''}` : '保存すると採点し直します',
@@ -54,7 +57,7 @@ const T = {
     enter: ' (キーのあと Enter)', error: '採点プログラムのエラー (提出物のせいではありません)',
   },
   en: {
-    points: 'points', training: 'training (06)', waiting: 'checked once 01–05 all pass', running: 'running… (takes a few seconds)',
+    points: 'points', training: `training (${PROGRAM})`, waiting: `checked once ${CODE_RANGE} all pass`, running: 'running… (takes a few seconds)',
     hint: 'hint', next: 'next', done: 'All public checks pass. Try make train.',
     graded: (s: number, what: string) => `graded in ${s.toFixed(1)} s: ${what}`, grading: 'grading…',
     watching: (m: WatchMode, why?: string) => m === 'poll' ? `polling for changes${why ? ` (${why})` : ''}` : 're-grades on every save',
@@ -62,6 +65,9 @@ const T = {
     enter: ' (type the key, then Enter)', error: 'grader error (not your submission\'s fault)',
   },
 };
+
+/** Said on `q` while a run is in flight. */
+export const QUITTING: Msg = msg('採点の終了を待って終わります…', 'finishing the run in flight, then quitting…');
 
 /** `[#####>----]`: '#' for steps done, '>' where the student is. */
 export function progressBar(done: number, total: number, width = 30): string {
@@ -78,11 +84,14 @@ export function renderWatch(state: WatchState, opts: { lang: Lang; color?: boole
   const stepOpts = { lang: L, color: opts.color, hints: state.showHint };
   const lines: string[] = [];
   lines.push(`Progress: ${progressBar(state.passed, LESSONS.length)} ${state.passed}/${LESSONS.length}  ·  ${state.score}/${state.maxScore} ${t.points}`);
-  const six = PROGRAM ? state.verdicts[PROGRAM] : undefined;
-  const trainingLine = state.training === 'running' ? c.yellow(t.running)
-    : state.training === 'graded' && six ? `${six.every(v => v.status === 'passed') ? c.green('✓') : c.red('✗')} ${points(six)}`
-      : c.dim(t.waiting);
-  lines.push(`${t.training}: ${trainingLine}`, '');
+  if (PROGRAM) {
+    const program = state.verdicts[PROGRAM];
+    const trainingLine = state.training === 'running' ? c.yellow(t.running)
+      : state.training === 'graded' && program ? `${program.every(v => v.status === 'passed') ? c.green('✓') : c.red('✗')} ${points(program)}`
+        : c.dim(t.waiting);
+    lines.push(`${t.training}: ${trainingLine}`);
+  }
+  lines.push('');
 
   const shown = (state.showAll ? STEP_IDS : state.current ? [state.current] : []).filter(s => state.verdicts[s]);
   for (const step of shown) {
@@ -110,7 +119,7 @@ export function renderWatch(state: WatchState, opts: { lang: Lang; color?: boole
   return lines.join('\n');
 }
 
-/** The step a student works on: the first of 01–05 not fully passing, then training. */
+/** The step a student works on: the first code step not fully passing, then the program step. */
 export function currentStep(verdicts: Partial<Record<StepId, Verdict[]>>): StepId | undefined {
   const passes = (s: StepId) => (verdicts[s] ?? []).every(v => v.status === 'passed') && !!verdicts[s];
   for (const s of LESSONS) if (!passes(s)) return s;
