@@ -17,6 +17,7 @@ export const PICTURE_LABELS = {
   curveTitle: { ja: '学習曲線', en: 'learning curve' },
   trainLossSquared: { ja: '訓練誤差 E (二乗誤差, ミニバッチの平均)', en: "train loss E (the lecture's squared error, mean over mini-batches)" },
   trainLossCross: { ja: '訓練誤差 E (交差エントロピー, ミニバッチの平均)', en: "train loss E (the lecture's cross entropy, mean over mini-batches)" },
+  trainLoss: { ja: '訓練誤差 E', en: 'train loss E' },
   testError: { ja: 'テスト誤差 (1 画素あたりの二乗誤差)', en: 'test error (mean squared error per pixel)' },
   epoch: { ja: 'エポック', en: 'epoch' },
   autoencoder: { ja: 'オートエンコーダ', en: 'autoencoder' },
