@@ -310,11 +310,15 @@ export function terminalCurve(input: CurveInput, opts: { lang: 'ja' | 'en'; widt
     for (let r = 0; r < rows; r++) {
       const label = r === 0 ? labels[0] : r === rows - 1 ? labels[1] : '';
       let line = `${label.padStart(lw)} ${r === rows - 1 ? '┼' : '┤'}`;
+      let current: Rgb | undefined; // send a colour only when it changes along the line
       for (let c = 0; c < cols; c++) {
         const k = r * cols + c;
-        line += mask[k] === 0 ? ' ' : paint(String.fromCharCode(0x2800 + mask[k]), owner[k]!);
+        if (mask[k] === 0) { line += ' '; continue; }
+        if (colors !== 0 && owner[k] !== current) line += ansi((current = owner[k]!), colors);
+        line += String.fromCharCode(0x2800 + mask[k]);
       }
-      out.push(line.trimEnd());
+      line = line.trimEnd();
+      out.push(current ? `${line}\x1b[0m` : line);
     }
     const first = String(xMin), lastE = String(xMax), axis = PICTURE_LABELS.epoch[opts.lang];
     out.push(`${' '.repeat(lw + 2)}${first}${' '.repeat(Math.max(1, cols - first.length - lastE.length))}${lastE}  ${axis}`);
