@@ -25,8 +25,8 @@ const SUBSAMPLES = 16;
  */
 export function fillPolygons(polygons: Polygon[], width: number, height: number, plot: Plot): void {
   // Edges as (yTop, yBottom, x at yTop, dx/dy, winding direction); horizontal ones never cross a scanline.
-  const edges: number[] = [];
-  let minY = Infinity, maxY = -Infinity, minX = Infinity, maxX = -Infinity;
+  const edges: [number, number, number, number, number][] = [];
+  let minX = Infinity, maxX = -Infinity;
   for (const p of polygons) {
     const n = p.length >> 1;
     for (let i = 0; i < n; i++) {
@@ -36,22 +36,22 @@ export function fillPolygons(polygons: Polygon[], width: number, height: number,
       if (!(Number.isFinite(x0) && Number.isFinite(y0) && Number.isFinite(x1) && Number.isFinite(y1))) continue;
       minX = Math.min(minX, x0); maxX = Math.max(maxX, x0);
       if (y0 === y1) continue;
-      const [top, bottom, xTop, dir] = y0 < y1 ? [y0, y1, x0, 1] : [y1, y0, x1, -1];
-      edges.push(top, bottom, xTop, (x1 - x0) / (y1 - y0), dir);
-      minY = Math.min(minY, top);
-      maxY = Math.max(maxY, bottom);
+      edges.push(y0 < y1 ? [y0, y1, x0, (x1 - x0) / (y1 - y0), 1] : [y1, y0, x1, (x1 - x0) / (y1 - y0), -1]);
     }
   }
   if (edges.length === 0) return;
-  const rowStart = Math.max(0, Math.floor(minY));
+  // Scanlines go down; an edge joins the active list at its top and leaves below its bottom.
+  edges.sort((a, b) => a[0] - b[0]);
+  const maxY = edges.reduce((m, e) => Math.max(m, e[1]), -Infinity);
+  const rowStart = Math.max(0, Math.floor(edges[0][0]));
   const rowEnd = Math.min(height, Math.ceil(maxY));
   const colStart = Math.max(0, Math.floor(minX));
   const colEnd = Math.min(width, Math.ceil(maxX) + 1);
   if (rowStart >= rowEnd || colStart >= colEnd) return;
   const acc = new Float64Array(width + 1);
-  const xs: number[] = [];
-  const dirs: number[] = [];
-  const order: number[] = [];
+  let active: typeof edges = [];
+  let next = 0;
+  const crossings: [number, number][] = [];
   const w = 1 / SUBSAMPLES;
 
   const span = (a: number, b: number) => {
@@ -68,21 +68,18 @@ export function fillPolygons(polygons: Polygon[], width: number, height: number,
   for (let y = rowStart; y < rowEnd; y++) {
     for (let s = 0; s < SUBSAMPLES; s++) {
       const sy = y + (s + 0.5) * w;
-      xs.length = 0; dirs.length = 0; order.length = 0;
-      for (let e = 0; e < edges.length; e += 5) {
-        if (sy < edges[e] || sy >= edges[e + 1]) continue;
-        order.push(xs.length);
-        xs.push(edges[e + 2] + (sy - edges[e]) * edges[e + 3]);
-        dirs.push(edges[e + 4]);
-      }
-      if (xs.length < 2) continue;
-      order.sort((a, b) => xs[a] - xs[b]);
+      while (next < edges.length && edges[next][0] <= sy) active.push(edges[next++]);
+      active = active.filter(e => e[1] > sy);
+      crossings.length = 0;
+      for (const e of active) if (sy >= e[0]) crossings.push([e[2] + (sy - e[0]) * e[3], e[4]]);
+      if (crossings.length < 2) continue;
+      crossings.sort((a, b) => a[0] - b[0]);
       let winding = 0, start = 0;
-      for (const k of order) {
+      for (const [x, dir] of crossings) {
         const before = winding;
-        winding += dirs[k];
-        if (before === 0 && winding !== 0) start = xs[k];
-        else if (before !== 0 && winding === 0) span(start, xs[k]);
+        winding += dir;
+        if (before === 0 && winding !== 0) start = x;
+        else if (before !== 0 && winding === 0) span(start, x);
       }
     }
     for (let x = colStart; x < colEnd; x++) {
