@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { grade } from './engine.ts';
 import { readFolder, sourcesHash } from './intake.ts';
 import { createdNotice, taSeeding } from './secret.ts';
-import { parseLang } from './report/lang.ts';
+import { LANG_HELP, parseLang } from './report/lang.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { toGradescope, toJUnit, writeAtomic } from './report/results.ts';
 import { chooseOracle } from './setup.ts';
@@ -24,7 +24,7 @@ program.command('grade')
   .option('--submission <dir>', 'folder with assignments/ (or the five files)', '.')
   .option('--results <file>', 'write Gradescope results.json')
   .option('--junit <file>', 'write JUnit XML')
-  .option('--lang <ja|en>', 'report language (default: from LANG / LC_ALL)')
+  .option('--lang <ja|en>', LANG_HELP)
   .option('--hidden', 'also run the hidden checks (needs solutions/)')
   .option('--step <n>', `grade one step (${COURSE.stepIds.map(Number).join(', ')})`, parseStep)
   .option('--verbose', 'show every message of a failing check')

@@ -4,7 +4,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseLang } from '../report/lang.ts';
+import { LANG_HELP, parseLang } from '../report/lang.ts';
 import { parseStep } from '../cli-args.ts';
 import type { StepId } from '../types.ts';
 import { parseShard, type Shard } from './gradebook.ts';
@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'submissions graded at a time (default: the number of cores)', positiveInt)
     .option('--shard <i/n>', 'grade only shard i of n (1-based, stable by a hash of the id); join the outputs with merge', shardArg)
     .option('--force', 'regrade submissions whose content and grader are unchanged')
-    .option('--lang <ja|en>', 'language of feedback.md and results.json (default: from LANG / LC_ALL)')
+    .option('--lang <ja|en>', `feedback.md, results.json: ${LANG_HELP}`)
     .option('--step <n...>', 'grade only these steps, for a quick trial run (totals are then out of fewer points)')
     .action(async (o: { submissions: string; out: string; jobs?: number; shard?: Shard; force?: boolean; lang?: string; step?: string[] }) => {
       const steps: StepId[] | undefined = o.step?.map(parseStep);
