@@ -21,7 +21,7 @@ test: $(DEPS)
 	node_modules/.bin/vitest run $(ARGS)
 
 train: $(DEPS)
-	@$(TSX) lib/train-cli.ts $(if $(SOLUTION),--solution,) $(ARGS)
+	@$(TSX) course/train-cli.ts $(if $(SOLUTION),--solution,) $(ARGS)
 
 watch: $(DEPS)
 	@$(TSX) grader/cli.ts watch $(ARGS)

@@ -1,4 +1,4 @@
-// `make train` end to end (lib/train-cli.ts): what it prints in each language, the denoiser's
+// `make train` end to end (course/train-cli.ts): what it prints in each language, the denoiser's
 // "noisy input: X, reconstruction: Y" line, and the four files it writes. Short runs (q = 8,
 // one or two epochs) of the reference solutions on the course's MNIST split.
 import { spawn } from 'node:child_process';
@@ -14,10 +14,10 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-/** `tsx lib/train-cli.ts …` with only the given locale variables (not a terminal). */
+/** `tsx course/train-cli.ts …` with only the given locale variables (not a terminal). */
 function trainCli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'lib/train-cli.ts'), ...args],
+    const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'course/train-cli.ts'), ...args],
       { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
     let stdout = '', stderr = '';
     p.stdout.on('data', (b: Buffer) => { stdout += b; });

@@ -65,7 +65,7 @@ const hasWatch = (root: string) => existsSync(join(root, 'grader/watch/command.t
 export function studentEntries(root = ROOT): string[] {
   const m = COURSE.manifest;
   return [
-    'grader/cli.ts', 'grader/watch/command.ts', 'grader/sandbox/runner.ts', 'lib/train-cli.ts', 'data/prepare.ts',
+    'grader/cli.ts', 'grader/watch/command.ts', 'grader/sandbox/runner.ts', 'course/train-cli.ts', 'data/prepare.ts',
     'course/manifest.ts', ...m.checks.public, ...(m.program ? [m.program] : []), ...m.lib.map(l => `lib/${l}.ts`), ...RELEASE_TESTS,
   ].filter(f => existsSync(join(root, f)));
 }

@@ -1,8 +1,8 @@
-// lib/train-cli.ts — `make train` / `npm run train`: train the autoencoder built from your
+// course/train-cli.ts — `make train` / `npm run train`: train the autoencoder built from your
 // assignments/ (or, with --solution, from solutions/), compare it with PCA, draw pictures.
 // make train: assignments/ の関数でオートエンコーダを学習し、PCA と比べ、画像を書き出します。
 //
-//   npx tsx lib/train-cli.ts [--solution] [--q 64] [--epochs N] [--batch N] [--optimizer adam|sgd]
+//   npx tsx course/train-cli.ts [--solution] [--q 64] [--epochs N] [--batch N] [--optimizer adam|sgd]
 //       [--lr X] [--sigma X] [--output identity|sigmoid] [--seed N] [--out DIR] [--[no-]preview] [--lang ja|en]
 //
 // Writes out/reconstruction.png, out/features.png, out/learning-curve.png and out/loss.csv. The
@@ -13,25 +13,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { COURSE } from '../grader/course.ts';
 import { LANG_HELP, parseLang } from '../grader/report/lang.ts';
-import type { Lang } from '../grader/types.ts';
-import { displayWidth, drawLearningCurve, terminalCurve, type CurveInput, type CurvePoint } from './curve.ts';
-import { normalizeColumns, terminalPreview, terminalPreviewPlain, writePng, writePngGrid } from './image.ts';
-import { gemmName } from './matmul/index.ts';
-import { dropBiasColumn, Matrix } from './matrix.ts';
-import { loadMnist } from './mnist.ts';
-import { initParams, type ForwardResult, type Grads, type OutputKind, type Params } from './model.ts';
-import { pcaReconstructionError } from './pca.ts';
-import { PICTURE_LABELS, type Bilingual } from './picture-labels.ts';
-import { Rng } from './random.ts';
-import { DEFAULT_TRAIN, gatherColumns, reconstructionError, SIGMOID_DEFAULTS, train, type EpochReport, type Steps, type TrainOptions } from './train.ts';
+import { NOT_IMPLEMENTED as MARKER, type Lang } from '../grader/types.ts';
+import { displayWidth, drawLearningCurve, terminalCurve, type CurveInput, type CurvePoint } from '../lib/curve.ts';
+import { normalizeColumns, terminalPreview, terminalPreviewPlain, writePng, writePngGrid } from '../lib/image.ts';
+import { gemmName } from '../lib/matmul/index.ts';
+import { dropBiasColumn, Matrix } from '../lib/matrix.ts';
+import { loadMnist } from '../lib/mnist.ts';
+import { initParams, type ForwardResult, type Grads, type OutputKind, type Params } from '../lib/model.ts';
+import { pcaReconstructionError } from '../lib/pca.ts';
+import { PICTURE_LABELS, type Bilingual } from '../lib/picture-labels.ts';
+import { Rng } from '../lib/random.ts';
+import { DEFAULT_TRAIN, gatherColumns, reconstructionError, SIGMOID_DEFAULTS, train, type EpochReport, type Steps, type TrainOptions } from '../lib/train.ts';
 
-const STEP_FILES = ['01_forward.ts', '02_backward.ts', '03_sgd.ts', '04_adam.ts', '05_denoising.ts'];
-const STEP_FUNCTIONS: (keyof Steps)[] = [
-  'forward', 'squaredError', 'crossEntropy', 'backward', 'sgdStep', 'adamInit', 'adamStep', 'corrupt',
-];
-/** The stubs throw `'<step>: <fn>() は未実装 / not implemented'` (tools/stubs.ts). */
-const NOT_IMPLEMENTED = /(\d\d_\w+): (\w+)\(\) は未実装/;
+/** The course's step files and the functions training needs, from the manifest. */
+const STEP_FILES = COURSE.files;
+const STEP_FUNCTIONS = COURSE.codeSteps.flatMap(s => s.functions.map(f => f.name)) as (keyof Steps)[];
+/** The stubs throw `'<module>: <fn>() は未実装 / not implemented'` (tools/stubs.ts). */
+const NOT_IMPLEMENTED = new RegExp(`([\\w-]+): (\\w+)\\(\\) は${MARKER.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`);
 
 /** An error meant for the student: printed as is, without a stack trace. */
 class UserError extends Error {}
