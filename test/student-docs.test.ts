@@ -68,7 +68,7 @@ describe('API cheat sheet', () => {
     expect(cheat).toMatch(/add\(b\).*sub\(b\).*mul\(b\).*div\(b\)/);
     expect(cheat).toMatch(/number/);
     expect(cheat).toMatch(/map\(\(v, i, j\)/);
-    expect(cheat).toMatch(/data の順.*row by row/);
+    expect(cheat).toMatch(/map\(\(v, i, j\)[^\n]*data の順[^\n]*\n[^\n]*row by row/);
   });
 
   it('gives the field names of every type of lib/model.ts', () => {
