@@ -14,7 +14,7 @@ import type { Oracle } from './oracle.ts';
 import { prepareSandbox } from './sandbox/compile.ts';
 import { detectProtections, DEFAULT_LIMITS, type Limits, type Protections } from './sandbox/child.ts';
 import { StudentRunner } from './student.ts';
-import { typecheck, type TypeWarning } from './typecheck.ts';
+import { typecheckCached, type TypeWarning } from './typecheck.ts';
 import { msg, type FaultMatch, type RubricEntry, type StepId, type Verdict } from './types.ts';
 
 export const GRADER_VERSION = '1.0.0';
@@ -29,7 +29,11 @@ export interface GradeOptions {
   jobs?: number;
   /** Try pairs of catalogued faults when no single one explains a step (default: in TA grading). */
   pairs?: boolean;
-  /** Run tsc on the submission and report its findings as warnings (never points). */
+  /**
+   * Report tsc's findings as warnings (never points). The verdict never waits for tsc: the
+   * findings of these exact files come from an earlier run, else tsc starts in the background
+   * once grading is done and the report says they are pending.
+   */
   typecheck?: boolean;
   mnist?: () => Promise<MnistSplit>;
   /**
@@ -54,6 +58,8 @@ export interface GradeReport {
   output: string;
   /** tsc's findings: shown, never scored. */
   typeWarnings: TypeWarning[];
+  /** tsc is still running for these files (its findings show in the next run). */
+  typecheckPending?: boolean;
   /** TA grading: the tag of the course secret that drew the seeds (each verdict has its seed). */
   seedTag?: string;
   seconds: number;
@@ -73,7 +79,6 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const checks = await loadChecks(!!opts.hidden);
   const entries = COURSE.rubric.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
   // tsc runs in its own process while the sandbox grades.
-  const typeWarnings = opts.typecheck ? typecheck(sub.sources).catch(() => []) : Promise.resolve([]);
   const prepared = await prepareSandbox(sub.sources);
   for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
   const limits = opts.limits ?? DEFAULT_LIMITS;
@@ -120,7 +125,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     totalPoints: COURSE.totalPoints,
     protections: detectProtections(limits).protections,
     output: student.output(),
-    typeWarnings: await typeWarnings,
+    ...typeWarningsOf(opts.typecheck ? sub.sources : undefined),
     ...(opts.seedTag ? { seedTag: opts.seedTag } : {}),
     seconds: (performance.now() - started) / 1000,
   };
@@ -140,6 +145,17 @@ function verdictOf(entry: RubricEntry, findings: Finding[], seconds: number, fau
     missing: findings.length > 0 && findings.every(f => f.missing) ? [...new Set(findings.map(f => f.missing!))] : undefined,
     seed: entry.seed, seconds,
   };
+}
+
+/** tsc's cached findings, or a background run started after grading (so it does not slow it). */
+function typeWarningsOf(sources: ReadonlyMap<string, string> | undefined): Pick<GradeReport, 'typeWarnings' | 'typecheckPending'> {
+  if (!sources) return { typeWarnings: [] };
+  try {
+    const r = typecheckCached(sources);
+    return { typeWarnings: r.warnings ?? [], ...(r.pending ? { typecheckPending: true } : {}) };
+  } catch {
+    return { typeWarnings: [] }; // warnings are a courtesy: never a reason for grading to fail
+  }
 }
 
 export async function pool<T>(items: readonly T[], jobs: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -24,13 +24,13 @@ const T = {
   ja: {
     total: '合計', mistakes: 'よくある間違い (2 つ同時)', checked: 'この実行で採点できた配点', hidden: '残りは TA 採点の非公開チェック', mistake: 'よくある間違い', hint: 'ヒント',
     next: '次にやること', done: '公開チェックはすべて通りました。make train で学習させてみましょう。', protections: '保護', all: 'すべて有効',
-    time: '時間', types: '型チェックの警告 (減点はありません):', notImplemented: '未実装', needsEarlier: `${CODE_RANGE} の実装が先です`, asAbove: '上と同じ',
+    time: '時間', typesPending: '型チェック (減点なし) は裏で実行中です。結果は次の make grade で表示します。', types: '型チェックの警告 (減点はありません):', notImplemented: '未実装', needsEarlier: `${CODE_RANGE} の実装が先です`, asAbove: '上と同じ',
     stepDone: (s: string) => `${s} は完了です。次は `,
   },
   en: {
     total: 'total', mistakes: 'known mistakes (two at once)', checked: 'points this run could check', hidden: 'the rest are hidden checks, run by TA grading', mistake: 'known mistake', hint: 'hint',
     next: 'next', done: 'All public checks pass. Try make train.', protections: 'protections', all: 'all on',
-    time: 'time', types: 'type-check warnings (they cost no points):', notImplemented: 'not implemented yet', needsEarlier: `implement ${CODE_RANGE} first`, asAbove: 'as above',
+    time: 'time', typesPending: 'the type check (never costs points) is running in the background; its warnings show on the next make grade.', types: 'type-check warnings (they cost no points):', notImplemented: 'not implemented yet', needsEarlier: `implement ${CODE_RANGE} first`, asAbove: 'as above',
     stepDone: (s: string) => `step ${s} passes; now `,
   },
 };
@@ -180,6 +180,7 @@ export function renderTerminal(report: GradeReport, opts: TerminalOptions): stri
     lines.push('', c.yellow(t.types));
     for (const w of report.typeWarnings) lines.push(c.dim(`    ${w.file}:${w.line}:${w.column} ${w.code} ${sanitize(w.message)}`));
   }
+  if (report.typecheckPending) lines.push('', c.dim(t.typesPending));
   lines.push('');
   lines.push(c.bold(`${t.total}: ${report.score} / ${report.checkedPoints}`) +
     (report.checkedPoints < report.totalPoints ? c.dim(`  (${t.checked}: ${report.checkedPoints}/${report.totalPoints}; ${t.hidden})`) : ''));
