@@ -27,7 +27,7 @@ export interface GradeOptions {
   /** Fixture making: ask every fault variant for every call. */
   recordVariants?: boolean;
   jobs?: number;
-  /** Try pairs of catalogued faults when no single one explains a step (default: in TA grading). */
+  /** Try pairs of catalogued faults when no single one explains a step (default: yes; the release has digests of some). */
   pairs?: boolean;
   /**
    * Report tsc's findings as warnings (never points). The verdict never waits for tsc: the
@@ -104,7 +104,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     }
     // The step's mistake is named only when it explains every failure of the step.
     const failing = new Map(ran.filter(r => r.findings.length > 0).map(r => [r.entry.id, r.findings]));
-    const named = failing.size > 0 ? await diagnoseStep(failing, { oracle: opts.oracle, pairs: opts.pairs ?? !!opts.hidden }) : undefined;
+    const named = failing.size > 0 ? await diagnoseStep(failing, { oracle: opts.oracle, pairs: opts.pairs ?? true }) : undefined;
     for (const r of ran) verdicts.set(r.entry.id, verdictOf(r.entry, r.findings, r.seconds, named?.byCheck.get(r.entry.id)));
   };
   // Program steps (training) are the longest: start them first so the others run beside them.

@@ -55,6 +55,8 @@ export class LiveOracle implements Oracle {
   private memo = new Map<string, Promise<unknown>>();
   /** key → encoded answer, for fixtures. */
   readonly recorded = new Map<string, Encoded>();
+  /** callKey → the call, for every call the reference answered (fixtures add pairs' digests). */
+  readonly calls = new Map<string, Call>();
 
   /** Expensive derived answers (reference training runs) kept on disk between runs. */
   private disk: Record<string, Encoded> = {};
@@ -99,6 +101,7 @@ export class LiveOracle implements Oracle {
   }
 
   reference(call: Call): Promise<unknown> {
+    this.calls.set(callKey(call), call);
     return this.remember(`ref:${callKey(call)}`, async () => {
       const mod = (await this.modules())[call.module];
       return mod[call.fn](...fresh(call.args));
@@ -106,6 +109,7 @@ export class LiveOracle implements Oracle {
   }
 
   variant(faultId: string, call: Call): Promise<unknown> {
+    this.calls.set(callKey(call), call);
     return this.remember(`var:${faultId}:${callKey(call)}`, async () => {
       try {
         const mod = await this.loadVariant(faultId);
@@ -139,6 +143,8 @@ export interface FixtureFile {
   solutionsHash: string;
   faults: FaultInfo[];
   answers: Record<string, Encoded>;
+  /** `a+b:<callKey>` → digest of the pair's answer, for the pairs the release can afford. */
+  pairs?: Record<string, string>;
 }
 
 export class FixtureOracle implements Oracle {
@@ -159,7 +165,10 @@ export class FixtureOracle implements Oracle {
 
   async variant(faultId: string, call: Call): Promise<unknown> {
     const key = `var:${faultId}:${callKey(call)}`;
-    return key in this.file.answers ? decode(this.file.answers[key]) : undefined;
+    if (key in this.file.answers) return decode(this.file.answers[key]);
+    // Pairs of faults ship as digests of their answers (grader/diagnosis/digest.ts).
+    const d = this.file.pairs?.[`${faultId}:${callKey(call)}`];
+    return d === undefined ? undefined : { $digest: d };
   }
 
   async derived(key: string): Promise<unknown> { return this.answer(`der:${key}`); }

@@ -43,7 +43,8 @@ export function serializeFixture(f: GeneratedFixture): string {
   };
   const headText = JSON.stringify(head, null, 2).replace(/\n}$/, '');
   const answers = keys.map(k => `    ${JSON.stringify(k)}: ${JSON.stringify(f.answers[k])}`).join(',\n');
-  return `${headText},\n  "answers": {\n${answers}\n  }\n}\n`;
+  const pairs = Object.keys(f.pairs ?? {}).sort().map(k => `    ${JSON.stringify(k)}: ${JSON.stringify(f.pairs![k])}`).join(',\n');
+  return `${headText},\n  "answers": {\n${answers}\n  },\n  "pairs": {\n${pairs}\n  }\n}\n`;
 }
 
 export function readFixture(path: string): GeneratedFixture | undefined {
