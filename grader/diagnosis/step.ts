@@ -78,7 +78,9 @@ export async function diagnoseStep(failing: ReadonlyMap<string, readonly Finding
 async function findPair(findings: readonly Finding[], failing: ReadonlyMap<string, readonly Finding[]>, oracle: Oracle): Promise<FaultMatch[] | undefined> {
   const modules = new Set(findings.map(f => f.probe!.call.module));
   const candidates = oracle.faults().filter(f => f.detect === 'output' && modules.has(f.module));
-  const failingChecks = [...failing.keys()];
+  // Faults list the public checks they fail; hidden checks (TA grading) prune nothing.
+  const listed = new Set(candidates.flatMap(f => f.checks));
+  const failingChecks = [...failing.keys()].filter(c => listed.has(c));
   const seen = new Set(findings.flatMap(f => (f.matches ?? []).map(m => m.id)));
   const pairs: [FaultInfo, FaultInfo][] = [];
   for (let i = 0; i < candidates.length; i++) {
