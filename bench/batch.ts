@@ -1,4 +1,4 @@
-// bench/batch.ts — batch grading throughput (SPEC 10: ≥ 10 submissions a minute with --jobs 2
+// bench/batch.ts — batch grading throughput (budget: ≥ 20 submissions a minute with --jobs 2
 // on two cores). A cohort of 20 generated submissions — the reference (as folders and a nested
 // zip), untouched stubs, single-fault variants from the catalogue, one infinite loop at import —
 // graded with every step and the hidden checks, as a TA runs it.

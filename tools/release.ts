@@ -1,4 +1,4 @@
-// make release — builds dist/Lec4.zip, the student version (SPEC 8): everything under `Lec4/`
+// make release — builds dist/Lec4.zip, the student version: everything under `Lec4/`
 // (students run `unzip Lec4.zip; cd Lec4`), stubs generated from solutions/, lib/, the grader
 // without its hidden checks, fault catalogue or TA-only parts, the public fixture, the student
 // README, and package files, Makefile and a small test suite made for students.
@@ -35,7 +35,7 @@ export const FORBIDDEN: readonly RegExp[] = [
 
 /** Lines of a solution block too generic to give anything away, which legitimately occur in
  *  lib/ and the grader: punctuation (`});`, `return {`) and returns of named fields only
- *  (`return { W0, W1 };` restates the return type of SPEC 4). Everything else is searched for. */
+ *  (`return { W0, W1 };` restates the return type of the student API). Everything else is searched for. */
 export function isTellingLine(line: string): boolean {
   const code = line.replace(/\/\/.*$/, '').trim();
   if (/^return \{\s*[\w$]+(\s*,\s*[\w$]+)*\s*\};?$/.test(code)) return false;
