@@ -20,7 +20,7 @@ import { DEFAULT_LIMITS, type Limits } from '../sandbox/child.ts';
 import { RUBRIC } from '../rubric.ts';
 import type { Lang, StepId } from '../types.ts';
 import { feedbackMd, folderName, gradesCsv, metaOf, shardOf, summaryMd, type Meta, type Shard } from './gradebook.ts';
-import { INTAKE_VERSION, listSubmissions, plural, readSubmission, type BatchSubmission, type SubmissionEntry } from './intake.ts';
+import { INTAKE_VERSION, listSubmissions, plural, readSubmission, type BatchSubmission, type Listing, type SubmissionEntry } from './intake.ts';
 
 export interface BatchOptions {
   submissions: string;
@@ -38,6 +38,9 @@ export interface BatchOptions {
   limits?: Limits;
   oracle?: Oracle;
   log?: (line: string) => void;
+  /** The submissions as already laid out (Moodle's download, Gradescope's one upload) instead
+   *  of one folder or .zip per id in `submissions`, which then only names them in the log. */
+  listing?: Listing;
 }
 
 export interface BatchOutcome {
@@ -102,11 +105,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const started = performance.now();
   const log = o.log ?? (line => console.log(line));
   const submissions = resolve(o.submissions), out = resolve(o.out);
-  if (!existsSync(submissions) || !statSync(submissions).isDirectory()) throw new Error(`--submissions: no such folder: ${submissions}`);
+  if (!o.listing && (!existsSync(submissions) || !statSync(submissions).isDirectory())) throw new Error(`--submissions: no such folder: ${submissions}`);
   if (!o.oracle && !hasSolutions()) throw new Error('batch grading needs solutions/ (it runs the hidden checks): run it in the course repository');
   mkdirSync(out, { recursive: true });
 
-  const listing = listSubmissions(submissions, [out]);
+  const listing = o.listing ?? listSubmissions(submissions, [out]);
   const entries = o.shard ? listing.entries.filter(e => shardOf(e.id, o.shard!.count) === o.shard!.index) : listing.entries;
   const hash = graderHash({ steps: o.steps, limits: o.limits });
   const maxPoints = RUBRIC.filter(e => !o.steps || o.steps.includes(e.step)).reduce((a, e) => a + e.points, 0);
