@@ -569,6 +569,7 @@ async function openNestedZip(outer: Scan, limits: IntakeLimits): Promise<Scan> {
   if ('issue' in r) return { ...outer, reason: r.issue, close() {} };
   const inner = await scanZip({ bytes: r.bytes }, limits);
   for (const f of inner.found) f.path = `${upload.path}/${f.path}`;
+  inner.nestedZips = inner.nestedZips.map(z => `${upload.path}/${z}`);
   // Files beside the upload (Moodle's onlinetext.html, a README) are counted as ignored.
   inner.skippedDirs += outer.skippedDirs + outer.found.length - 1;
   inner.warnings.unshift(...outer.warnings);

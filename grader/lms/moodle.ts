@@ -45,7 +45,7 @@ export interface MoodleListing extends Listing {
 export const participantKey = (digits: string) => digits.replace(/^0+(?=\d)/, '');
 
 /** True when `path` is laid out as a Moodle download: a .zip file, or a folder holding at
- *  least one participant folder. */
+ *  least one participant folder (or a participant's file, from a download without folders). */
 export function looksLikeMoodle(path: string): boolean {
   let st;
   try { st = statSync(path); } catch { return false; }
@@ -53,7 +53,8 @@ export function looksLikeMoodle(path: string): boolean {
   if (!st.isDirectory()) return false;
   return readdirSync(path, { encoding: 'buffer' }).some(raw => {
     const { text } = nameText(raw);
-    try { return MOODLE_FOLDER.test(text) && lstatSync(join(path, text)).isDirectory(); } catch { return false; }
+    // A flat download (files, not folders) counts too: moodleListing then says how to redo it.
+    try { return lstatSync(join(path, text)).isDirectory() ? MOODLE_FOLDER.test(text) : MOODLE_FLAT.test(text); } catch { return false; }
   });
 }
 
