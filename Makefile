@@ -5,7 +5,6 @@
 DEPS := node_modules/.package-lock.json
 TSX := node_modules/.bin/tsx
 STEP ?=
-LANG_OPT := $(if $(GRADE_LANG),--lang $(GRADE_LANG),)
 
 # The sandbox needs Node's permission model (Node 20+): say so plainly instead of a stack trace.
 node-version:
@@ -16,16 +15,16 @@ $(DEPS): package.json package-lock.json | node-version
 	@touch $(DEPS)
 
 grade: $(DEPS)
-	@$(TSX) grader/cli.ts grade $(if $(STEP),--step $(STEP),) $(LANG_OPT) $(ARGS)
+	@$(TSX) grader/cli.ts grade $(if $(STEP),--step $(STEP),) $(ARGS)
 
 test: $(DEPS)
 	node_modules/.bin/vitest run $(ARGS)
 
 train: $(DEPS)
-	@$(TSX) lib/train-cli.ts $(if $(SOLUTION),--solution,) $(ARGS)
+	@$(TSX) course/train-cli.ts $(if $(SOLUTION),--solution,) $(ARGS)
 
 watch: $(DEPS)
-	@$(TSX) grader/cli.ts watch $(LANG_OPT) $(ARGS)
+	@$(TSX) grader/cli.ts watch $(ARGS)
 
 bench: $(DEPS)
 	@$(TSX) bench/run.ts $(ARGS)

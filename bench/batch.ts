@@ -14,9 +14,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZipFile } from 'yazl';
-import { FAULTS } from '../grader/faults/catalogue.ts';
+import { FAULTS } from '../course/faults.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
-import { STEP_FILES, stubsFrom } from '../tools/stubs.ts';
+import { stubsFrom } from '../tools/stubs.ts';
+import { COURSE } from '../grader/course.ts';
+const STEP_FILES = COURSE.files;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

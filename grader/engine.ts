@@ -1,25 +1,22 @@
 // grader/engine.ts — grades one submission: compile, run every selected check, collect verdicts.
 // Steps run in parallel (one sandbox child each); checks within a step run in rubric order.
-import { hashFiles, tsFilesUnder } from './hash.ts';
+import { gradingFingerprint } from './fingerprint.ts';
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadMnist, type MnistSplit } from '../lib/mnist.ts';
 import { Rng } from '../lib/random.ts';
-import { loadChecks } from './checks/index.ts';
+import { loadChecks } from './checks/load.ts';
+import { COURSE } from './course.ts';
 import type { CheckContext, Finding } from './checks/common.ts';
 import type { Submission } from './intake.ts';
 import type { Oracle } from './oracle.ts';
-import { RUBRIC, TOTAL_POINTS } from './rubric.ts';
 import { prepareSandbox } from './sandbox/compile.ts';
 import { detectProtections, DEFAULT_LIMITS, type Limits, type Protections } from './sandbox/child.ts';
 import { StudentRunner } from './student.ts';
 import { typecheck, type TypeWarning } from './typecheck.ts';
-import { msg, STEP_IDS, type FaultMatch, type StepId, type Verdict } from './types.ts';
+import { msg, type FaultMatch, type RubricEntry, type StepId, type Verdict } from './types.ts';
 
 export const GRADER_VERSION = '1.0.0';
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface GradeOptions {
   oracle: Oracle;
@@ -32,6 +29,13 @@ export interface GradeOptions {
   /** Run tsc on the submission and report its findings as warnings (never points). */
   typecheck?: boolean;
   mnist?: () => Promise<MnistSplit>;
+  /**
+   * The seed of each check's cases (default: the rubric's). TA grading passes secret seeds
+   * (grader/secret.ts) so that nothing a student has can replay it.
+   */
+  seedOf?: (entry: RubricEntry) => number;
+  /** Which secret drew the seeds (a tag, not the secret): recorded in results.json. */
+  seedTag?: string;
 }
 
 export interface GradeReport {
@@ -47,15 +51,16 @@ export interface GradeReport {
   output: string;
   /** tsc's findings: shown, never scored. */
   typeWarnings: TypeWarning[];
+  /** TA grading: the tag of the course secret that drew the seeds (each verdict has its seed). */
+  seedTag?: string;
   seconds: number;
 }
 
-/** A hash of what decides a grade: rubric, checks, comparison, fault catalogue. */
-export function rubricHash(): string {
-  return hashFiles(root, ['grader/rubric.ts', 'grader/compare.ts', 'grader/codec.ts', ...tsFilesUnder(root, 'grader/checks'),
-    // Not in the student release: there the hash differs, which only marks it as a local run.
-    'grader/faults/catalogue.ts']);
-}
+/**
+ * The fingerprint of what decides a grade (grader/fingerprint.ts). The student release has no
+ * solutions/, hidden checks or catalogue: there it differs, which only marks a local run.
+ */
+export const rubricHash = (): string => gradingFingerprint();
 
 let mnistCache: Promise<MnistSplit> | undefined;
 const defaultMnist = () => (mnistCache ??= Promise.resolve().then(() => loadMnist()));
@@ -63,7 +68,7 @@ const defaultMnist = () => (mnistCache ??= Promise.resolve().then(() => loadMnis
 export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeReport> {
   const started = performance.now();
   const checks = await loadChecks(!!opts.hidden);
-  const entries = RUBRIC.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
+  const entries = COURSE.rubric.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
   // tsc runs in its own process while the sandbox grades.
   const typeWarnings = opts.typecheck ? typecheck(sub.sources).catch(() => []) : Promise.resolve([]);
   const prepared = await prepareSandbox(sub.sources);
@@ -73,8 +78,9 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const verdicts = new Map<string, Verdict>();
 
   const runStep = async (step: StepId) => {
-    for (const entry of entries.filter(e => e.step === step)) {
+    for (const rubricEntry of entries.filter(e => e.step === step)) {
       const t0 = performance.now();
+      const entry = opts.seedOf ? { ...rubricEntry, seed: opts.seedOf(rubricEntry) } : rubricEntry;
       const ctx: CheckContext = {
         entry, rng: new Rng(entry.seed), oracle: opts.oracle, student, findings: [],
         recordVariants: !!opts.recordVariants, mnist: opts.mnist ?? defaultMnist,
@@ -88,8 +94,9 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
       verdicts.set(entry.id, verdictOf(entry, ctx.findings, (performance.now() - t0) / 1000));
     }
   };
-  // Training is the longest step: start it first so the others run beside it.
-  const steps = ['06' as StepId, ...STEP_IDS.filter(s => s !== '06')].filter(s => entries.some(e => e.step === s));
+  // Program steps (training) are the longest: start them first so the others run beside them.
+  const order = [...COURSE.steps.filter(s => s.program), ...COURSE.steps.filter(s => !s.program)].map(s => s.id);
+  const steps = order.filter(s => entries.some(e => e.step === s));
   await pool(steps, opts.jobs ?? Math.max(1, availableParallelism()), runStep);
   student.close();
   rmSync(prepared.dir, { recursive: true, force: true });
@@ -102,15 +109,16 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     verdicts: ordered,
     score: ordered.reduce((s, v) => s + v.points, 0),
     checkedPoints: ordered.reduce((s, v) => s + v.maxPoints, 0),
-    totalPoints: TOTAL_POINTS,
+    totalPoints: COURSE.totalPoints,
     protections: detectProtections(limits).protections,
     output: student.output(),
     typeWarnings: await typeWarnings,
+    ...(opts.seedTag ? { seedTag: opts.seedTag } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-function verdictOf(entry: (typeof RUBRIC)[number], findings: Finding[], seconds: number): Verdict {
+function verdictOf(entry: RubricEntry, findings: Finding[], seconds: number): Verdict {
   const passed = findings.length === 0;
   return {
     id: entry.id, step: entry.step, visibility: entry.visibility, title: entry.title,

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decode, encode, type Encoded } from './codec.ts';
+import { COURSE } from './course.ts';
 import type { StepModule } from './sandbox/protocol.ts';
 import type { Msg } from './types.ts';
 
@@ -32,7 +33,6 @@ export const variantThrew = (v: unknown): v is VariantThrew =>
   typeof v === 'object' && v !== null && typeof (v as { $threw?: unknown }).$threw === 'string' && Object.keys(v).length === 1;
 
 export interface Oracle {
-  readonly kind: 'live' | 'fixture';
   /** Persist what is worth keeping between runs (no-op where nothing is). */
   flush?(): void;
   reference(call: Call): Promise<unknown>;
@@ -51,7 +51,6 @@ export function callKey(call: Call): string {
 const fresh = (args: unknown[]): unknown[] => decode(encode(args)) as unknown[];
 
 export class LiveOracle implements Oracle {
-  readonly kind = 'live' as const;
   private ref?: Promise<RefModules>;
   private memo = new Map<string, Promise<unknown>>();
   /** key → encoded answer, for fixtures. */
@@ -82,7 +81,7 @@ export class LiveOracle implements Oracle {
   modules(): Promise<RefModules> {
     this.ref ??= (async () => {
       const out: Partial<RefModules> = {};
-      for (const m of ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising'] as const) {
+      for (const m of COURSE.modules) {
         out[m] = (await import(pathToFileURL(join(this.root, 'solutions', `${m}.ts`)).href)) as never;
       }
       return out as RefModules;
@@ -143,7 +142,6 @@ export interface FixtureFile {
 }
 
 export class FixtureOracle implements Oracle {
-  readonly kind = 'fixture' as const;
   constructor(private readonly file: FixtureFile) {}
 
   static load(path: string): FixtureOracle {

@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { COURSE } from './course.ts';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface TypeWarning { file: string; line: number; column: number; code: string; message: string }
@@ -19,7 +21,7 @@ const MAX_WARNINGS = 20;
 export function parseTscOutput(text: string): TypeWarning[] {
   const out: TypeWarning[] = [];
   for (const line of text.split('\n')) {
-    const m = /assignments\/(0[1-5]_\w+\.ts)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line.trim());
+    const m = /assignments\/([\w.-]+\.ts)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line.trim());
     if (m) out.push({ file: m[1], line: Number(m[2]), column: Number(m[3]), code: m[4], message: m[5] });
   }
   return out.slice(0, MAX_WARNINGS);
@@ -31,7 +33,7 @@ export async function typecheck(sources: Map<string, string>): Promise<TypeWarni
   mkdirSync(join(root, '.grader-cache'), { recursive: true });
   const dir = mkdtempSync(join(root, '.grader-cache', 'tc-'));
   try {
-    cpSync(join(root, 'lib'), join(dir, 'lib'), { recursive: true });
+    cpSync(join(COURSE.root, 'lib'), join(dir, 'lib'), { recursive: true });
     mkdirSync(join(dir, 'assignments'));
     for (const [f, text] of sources) writeFileSync(join(dir, 'assignments', f), text);
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeStub, solutionLines, STEP_FILES, stubsFrom } from '../tools/stubs.ts';
+import { makeStub, solutionLines, stubsFrom } from '../tools/stubs.ts';
+import { COURSE } from '../grader/course.ts';
+const STEP_FILES = COURSE.files;
 
 const root = join(import.meta.dirname, '..');
 

@@ -4,11 +4,11 @@
 // function is still missing. The formula stays in the doc comment above each function.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { NOT_IMPLEMENTED } from '../grader/types.ts';
 
 export const SOLUTION_BEGIN = '// BEGIN SOLUTION';
 export const SOLUTION_END = '// END SOLUTION';
-/** Marks code that students must not see; the grader says "not implemented" when it is hit. */
-export const NOT_IMPLEMENTED = '未実装 / not implemented';
+export { NOT_IMPLEMENTED };
 
 export const STUB_HEADER = [
   '// ────────────────────────────────────────────────────────────────────────────',
@@ -70,10 +70,6 @@ export function solutionLines(source: string): string[] {
   }
   return found;
 }
-
-export const STEP_FILES = [
-  '01_forward.ts', '02_backward.ts', '03_sgd.ts', '04_adam.ts', '05_denoising.ts',
-] as const;
 
 /** Every stub, keyed by file name, generated from a solutions folder. */
 export function stubsFrom(solutionsDir: string): Map<string, string> {

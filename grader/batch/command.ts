@@ -4,8 +4,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseLang } from '../report/lang.ts';
-import { STEP_IDS, type StepId } from '../types.ts';
+import { LANG_HELP, parseLang } from '../report/lang.ts';
+import { parseStep } from '../cli-args.ts';
+import type { StepId } from '../types.ts';
 import { parseShard, type Shard } from './gradebook.ts';
 import { mergeShards, runBatch } from './run.ts';
 import { prepareMoodle } from '../lms/moodle.ts';
@@ -14,13 +15,6 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}"`);
   return n;
-}
-
-// Not imported from cli.ts: cli.ts imports this module while its own top level is running.
-function parseStep(value: string): StepId {
-  const s = value.padStart(2, '0') as StepId;
-  if (!STEP_IDS.includes(s)) throw new InvalidArgumentError(`expected a step 1–6, got "${value}"`);
-  return s;
 }
 
 function shardArg(value: string): Shard {
@@ -49,7 +43,7 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'submissions graded at a time (default: the number of cores)', positiveInt)
     .option('--shard <i/n>', 'grade only shard i of n (1-based, stable by a hash of the id); join the outputs with merge', shardArg)
     .option('--force', 'regrade submissions whose content and grader are unchanged')
-    .option('--lang <ja|en>', 'language of feedback.md and results.json (default: from LANG / LC_ALL)')
+    .option('--lang <ja|en>', `feedback.md, results.json: ${LANG_HELP}`)
     .option('--step <n...>', 'grade only these steps, for a quick trial run (totals are then out of fewer points)')
     .option('--moodle-worksheet <csv>', "fill this Moodle offline grading worksheet with the grades (SUBMISSIONS may be Moodle's \"Download all submissions\" zip or folder)")
     .option('--moodle-out <csv>', 'where the filled worksheet goes (default: OUT/<worksheet name>-filled.csv)')

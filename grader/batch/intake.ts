@@ -19,9 +19,11 @@ import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { MAX_SOURCE_BYTES, type Submission } from '../intake.ts';
 import { msg, type Msg } from '../types.ts';
-import { STEP_FILES } from '../../tools/stubs.ts';
+import { COURSE } from '../course.ts';
 
-export { STEP_FILES };
+/** The course's step files: the only files a submission is read for. */
+export const STEP_FILES: readonly string[] = COURSE.files;
+
 
 export interface IntakeLimits {
   /** Per step file (the same limit as `make grade`). */
@@ -364,7 +366,7 @@ function scanFolder(rootBuf: Buffer, limits: IntakeLimits): Scan {
         continue;
       }
       const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other';
-      if (kind === 'symlink' && !(STEP_FILES as readonly string[]).includes(text)) {
+      if (kind === 'symlink' && !STEP_FILES.includes(text)) {
         scan.warnings.push(msg(`シンボリックリンクは無視しました: ${rel}`, `symlink ignored: ${rel}`));
       }
       if (kind === 'file' && /\.zip$/i.test(text)) scan.nestedZips.push(rel);
@@ -508,7 +510,7 @@ async function scanZip(source: { path: Buffer } | { bytes: Buffer }, limits: Int
     if (/^([/\\]|[A-Za-z]:)/.test(name.text) || segments.includes('..')) {
       unsafeNames.push(name.text);
       const base = segments[segments.length - 1];
-      if ((STEP_FILES as readonly string[]).includes(base)) scan.unsafe.set(base, [...(scan.unsafe.get(base) ?? []), name.text]);
+      if (STEP_FILES.includes(base)) scan.unsafe.set(base, [...(scan.unsafe.get(base) ?? []), name.text]);
       continue;
     }
     if (isDir || mode === S_IFDIR) continue;
@@ -518,7 +520,7 @@ async function scanZip(source: { path: Buffer } | { bytes: Buffer }, limits: Int
     const base = clean[clean.length - 1] ?? '';
     if (/\.zip$/i.test(base)) scan.nestedZips.push(clean.join('/'));
     const kind: Found['kind'] = mode === S_IFLNK ? 'symlink' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
-    if (kind === 'symlink' && !(STEP_FILES as readonly string[]).includes(base)) {
+    if (kind === 'symlink' && !STEP_FILES.includes(base)) {
       scan.warnings.push(msg(`シンボリックリンクは無視しました: ${clean.join('/')}`, `symlink ignored: ${clean.join('/')}`));
     }
     scan.found.push({

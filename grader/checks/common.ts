@@ -6,6 +6,7 @@ import type { Params } from '../../lib/model.ts';
 import { Rng } from '../../lib/random.ts';
 import type { MnistSplit } from '../../lib/mnist.ts';
 import { compareValue, TIGHT, type Tolerance } from '../compare.ts';
+import { COURSE } from '../course.ts';
 import { variantThrew, type Call, type FaultInfo, type Oracle } from '../oracle.ts';
 import { MAX_ERROR_MESSAGE, type ErrorInfo } from '../sandbox/protocol.ts';
 import type { Outcome, StudentRunner } from '../student.ts';
@@ -121,14 +122,30 @@ async function diagnoseThrow(ctx: CheckContext, call: Call, error: ErrorInfo): P
   return firstVariant(ctx, call, v => variantThrew(v) && v.$threw.slice(0, MAX_ERROR_MESSAGE) === error.message);
 }
 
-/** The call must leave its arguments as they were. */
+/** `arg0.W0` → `params.W0`: mutated arguments by the names students gave them. */
+export function argPath(fn: string, path: string): string {
+  const names = COURSE.paramsOf(fn) ?? [];
+  return path.replace(/^arg(\d+)/, (all, i: string) => names[Number(i)] ?? all);
+}
+
+/**
+ * The call must leave its arguments as they were, and purity is paid only with correct
+ * behaviour: a call that returns something wrong (null, the input, …) fails here too.
+ */
 export async function pure(ctx: CheckContext, call: Call, label = ''): Promise<void> {
-  const out = await run(ctx, call, label);
-  if (!out.ok || out.mutated.length === 0) return;
+  const [out, expected] = await Promise.all([run(ctx, call, label), ctx.oracle.reference(call)]);
+  if (!out.ok) return;
+  const diffs = compareValue(call.fn, expected, out.value, TIGHT);
+  if (diffs.length > 0) {
+    const why = msg(`${call.fn}() の結果が違うので、この点は与えられません (正しい結果を返し、引数を書き換えないこと):`,
+      `${call.fn}() returned a wrong result, so this check cannot pass (it needs the right result and untouched arguments):`);
+    ctx.findings.push({ message: withLabel(label, joinMsgs([why, ...diffs])), fault: await diagnose(ctx, call, out.value) });
+  }
+  if (out.mutated.length === 0) return;
+  const names = out.mutated.map(p => argPath(call.fn, p)).join(', ');
   const f = ctx.oracle.faults().find(x => x.detect === 'mutation');
   ctx.findings.push({
-    message: withLabel(label, msg(`${call.fn}() が引数を書き換えました: ${out.mutated.join(', ')}`,
-      `${call.fn}() modified its arguments: ${out.mutated.join(', ')}`)),
+    message: withLabel(label, msg(`${call.fn}() が引数を書き換えました: ${names}`, `${call.fn}() modified its arguments: ${names}`)),
     fault: f && matchOf(f),
   });
 }

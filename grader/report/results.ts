@@ -16,7 +16,7 @@ export interface GradescopeResults {
   execution_time: number;
   output: string;
   tests: GradescopeTest[];
-  extra_data: { grader_version: string; rubric_hash: string; seeds: Record<string, number>; checked_points: number; protections: string[] };
+  extra_data: { grader_version: string; rubric_hash: string; seeds: Record<string, number>; secret_tag?: string; checked_points: number; protections: string[] };
 }
 
 export function verdictText(v: Verdict, lang: Lang): string {
@@ -45,6 +45,7 @@ export function toGradescope(report: GradeReport, lang: Lang): GradescopeResults
       grader_version: report.graderVersion,
       rubric_hash: report.rubricHash,
       seeds: Object.fromEntries(report.verdicts.map(v => [v.id, v.seed])),
+      ...(report.seedTag ? { secret_tag: report.seedTag } : {}),
       checked_points: report.checkedPoints,
       protections: report.protections.notes,
     },

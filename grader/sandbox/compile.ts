@@ -8,13 +8,13 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STEP_MODULES, type SourceLocation } from './protocol.ts';
+import { COURSE } from '../course.ts';
+import type { SourceLocation } from './protocol.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The given modules a submission may import (the ones that need no file access). */
-export const ALLOWED_LIB = ['matrix', 'random', 'model'] as const;
-const RUNTIME_LIB = [...ALLOWED_LIB, 'train'];
+/** The given modules a submission may import (the course manifest's `lib`). */
+export const ALLOWED_LIB: readonly string[] = COURSE.manifest.lib;
 
 export interface CompileError { file: string; message: string; location?: SourceLocation; lineText?: string }
 
@@ -25,7 +25,9 @@ export function runtime(): Promise<string> {
   runtimeDir ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lec4-runtime-'));
     const entryPoints: Record<string, string> = { runner: join(root, 'grader/sandbox/runner.ts') };
-    for (const m of RUNTIME_LIB) entryPoints[`lib/${m}`] = join(root, `lib/${m}.ts`);
+    for (const m of ALLOWED_LIB) entryPoints[`lib/${m}`] = join(COURSE.root, `lib/${m}.ts`);
+    // The program step's module (training) shares lib's chunks: one Matrix class in the child.
+    if (COURSE.manifest.program) entryPoints.program = join(COURSE.root, COURSE.manifest.program);
     await build({
       entryPoints, outdir: dir, bundle: true, splitting: true, format: 'esm', platform: 'node',
       target: 'node20', outExtension: { '.js': '.mjs' }, sourcemap: false, logLevel: 'silent',
@@ -37,7 +39,7 @@ export function runtime(): Promise<string> {
 }
 
 function policy(file: string): Plugin {
-  const own = new Set<string>(STEP_MODULES);
+  const own = new Set<string>(COURSE.modules);
   return {
     name: 'lec4-import-policy',
     setup(b) {
@@ -45,10 +47,10 @@ function policy(file: string): Plugin {
         if (args.kind === 'entry-point') return undefined;
         const spec = args.path;
         const lib = /^\.\.\/lib\/(\w+)(?:\.ts|\.js|\.mjs)?$/.exec(spec);
-        if (lib && (ALLOWED_LIB as readonly string[]).includes(lib[1])) {
+        if (lib && ALLOWED_LIB.includes(lib[1])) {
           return { path: `../lib/${lib[1]}.mjs`, external: true };
         }
-        const mine = /^\.\/(0[1-5]_\w+)(?:\.ts|\.js|\.mjs)?$/.exec(spec);
+        const mine = /^\.\/([\w-]+?)(?:\.ts|\.js|\.mjs)?$/.exec(spec);
         if (mine && own.has(mine[1]) && `${mine[1]}.ts` !== file) {
           return { path: `./${mine[1]}.mjs`, external: true };
         }
@@ -67,7 +69,7 @@ function policy(file: string): Plugin {
 export async function compileFile(file: string, source: string): Promise<{ code: string } | { error: CompileError }> {
   try {
     const result = await build({
-      stdin: { contents: source, sourcefile: `assignments/${file}`, loader: 'ts', resolveDir: root },
+      stdin: { contents: source, sourcefile: `assignments/${file}`, loader: 'ts', resolveDir: COURSE.root },
       bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'node20',
       sourcemap: 'inline', logLevel: 'silent', plugins: [policy(file)],
     });

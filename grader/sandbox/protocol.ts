@@ -6,8 +6,8 @@
 // only captured for display: nothing a submission prints there is read as a result.
 import type { Encoded } from '../codec.ts';
 
-export const STEP_MODULES = ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising'] as const;
-export type StepModule = (typeof STEP_MODULES)[number];
+/** A step file's module name (`01_forward`): the course manifest declares them. */
+export type StepModule = string;
 
 export interface CallJob {
   id: number;
@@ -17,19 +17,23 @@ export interface CallJob {
   args: Encoded[];
 }
 
-export interface TrainJob {
+/** A program step (lecture 4: training): the course's program module runs the student's steps. */
+export interface ProgramJob {
   id: number;
-  kind: 'train';
+  kind: 'program';
   opts: Encoded;
-  data: Encoded; // { train: Matrix, test: Matrix }
+  data: Encoded;
 }
 
-export type Job = CallJob | TrainJob;
+export type Job = CallJob | ProgramJob;
 /** A job before the child assigns its id. */
-export type JobBody = Omit<CallJob, 'id'> | Omit<TrainJob, 'id'>;
+export type JobBody = Omit<CallJob, 'id'> | Omit<ProgramJob, 'id'>;
 
-/** The first line on the child's stdin. */
-export interface Hello { token: string }
+/**
+ * The first line on the child's stdin: the token, and the course's student functions as
+ * [module, function] pairs (what a program job hands to the program, and where errors point).
+ */
+export interface Hello { token: string; functions: [StepModule, string][] }
 
 /** Error messages are cut to this length on both sides of the channel. */
 export const MAX_ERROR_MESSAGE = 2000;
@@ -47,7 +51,7 @@ export interface ErrorInfo {
 
 /**
  * An event from the child, stamped with the Hello's token (`k`): progress (a module starts or
- * ends loading; in training, a student function is called) or a job's result.
+ * ends loading; in a program job, a student function is called) or a job's result.
  */
 export type ChildEvent = { k: string } & (
   | { id: number; phase: 'import' | 'imported'; module: string }

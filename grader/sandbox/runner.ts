@@ -7,8 +7,7 @@ import { writeSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import { encode, decode } from '../codec.ts';
-import { train, type Steps } from '../../lib/train.ts';
-import { evaluateTraining, type TrainJobOptions } from '../checks/training-eval.ts';
+import { NOT_IMPLEMENTED } from '../types.ts';
 import { MAX_ERROR_MESSAGE, type ChildEvent, type ErrorInfo, type Hello, type Job } from './protocol.ts';
 
 const CHANNEL = 3;
@@ -16,10 +15,11 @@ const stringify = JSON.stringify;
 const parse = JSON.parse;
 const write = writeSync;
 const now = () => performance.now();
-const NOT_IMPLEMENTED = '未実装 / not implemented';
 
 type Unstamped<T> = T extends unknown ? Omit<T, 'k'> : never;
 let token = '';
+/** The course's student functions, [module, function], from the judge's Hello. */
+let functions: [string, string][] = [];
 
 function send(ev: Unstamped<ChildEvent>): void {
   write(CHANNEL, stringify({ k: token, ...ev }) + '\n');
@@ -56,7 +56,7 @@ function load(id: number, module: string): Promise<Record<string, unknown>> {
 /** The first stack frame inside a student file, as mapped back by --enable-source-maps. */
 function locate(err: unknown): ErrorInfo['location'] & { fn?: string } | undefined {
   const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack : '';
-  const m = /at (?:(\S+) \()?[^\n]*?assignments\/(0[1-5]_\w+\.ts):(\d+):(\d+)/.exec(stack);
+  const m = /at (?:(\S+) \()?[^\n]*?assignments\/([\w.-]+\.ts):(\d+):(\d+)/.exec(stack);
   return m ? { file: m[2], line: Number(m[3]), column: Number(m[4]), fn: m[1]?.replace(/^.*\./, '') } : undefined;
 }
 
@@ -120,29 +120,27 @@ function changedPaths(after: unknown, before: unknown, path: string): string[] {
   return [path];
 }
 
-async function runTrain(job: Extract<Job, { kind: 'train' }>): Promise<void> {
-  const wanted: [string, string][] = [
-    ['01_forward', 'forward'], ['01_forward', 'squaredError'], ['01_forward', 'crossEntropy'],
-    ['02_backward', 'backward'], ['03_sgd', 'sgdStep'], ['04_adam', 'adamInit'], ['04_adam', 'adamStep'],
-    ['05_denoising', 'corrupt'],
-  ];
-  const steps: Record<string, unknown> = {};
-  for (const [module, fn] of wanted) {
+/** The course's program module (bundled beside the runner when the course has one). */
+type Program = { runProgram(steps: Record<string, (...a: unknown[]) => unknown>, opts: unknown, data: unknown): unknown };
+
+async function runProgram(job: Extract<Job, { kind: 'program' }>): Promise<void> {
+  const steps: Record<string, (...a: unknown[]) => unknown> = {};
+  for (const [module, fn] of functions) {
     const f = await fnFrom(job.id, module, fn);
     if (typeof f !== 'function') { send({ id: job.id, ok: false, error: f }); return; }
     // Say which function runs next: the judge allows each call the per-call time limit, so a
-    // hang inside training is stopped as fast as one in a single call, and named.
+    // hang inside the program is stopped as fast as one in a single call, and named.
     steps[fn] = (...a: unknown[]) => { send({ id: job.id, phase: 'call', fn }); return f(...a); };
   }
-  const data = decode(job.data) as Parameters<typeof train>[1];
-  const opts = decode(job.opts) as TrainJobOptions;
+  const program = (await import(new URL('./program.mjs', import.meta.url).href)) as Program;
+  const data = decode(job.data);
+  const opts = decode(job.opts);
   const t0 = now();
   try {
-    const result = train(steps as unknown as Steps, data, opts.train);
-    const evaluation = evaluateTraining((steps as unknown as Steps).forward, result.params, data.test, opts.train.output, opts.evalNoise);
-    send({ id: job.id, ok: true, value: encode({ ...result, eval: evaluation }), mutated: [], ms: now() - t0 });
+    const value = program.runProgram(steps, opts, data);
+    send({ id: job.id, ok: true, value: encode(value), mutated: [], ms: now() - t0 });
   } catch (err) {
-    const info = describeError(err, 'throw', 'train');
+    const info = describeError(err, 'throw', 'program');
     if (info.location) info.module = info.location.file.replace(/\.ts$/, '');
     send({ id: job.id, ok: false, error: info });
   }
@@ -157,8 +155,13 @@ process.stdin.on('data', (chunk: string) => {
   while ((nl = buffered.indexOf('\n')) >= 0) {
     const line = buffered.slice(0, nl);
     buffered = buffered.slice(nl + 1);
-    if (!token) { token = String((parse(line) as Hello).token); continue; }
+    if (!token) {
+      const hello = parse(line) as Hello;
+      token = String(hello.token);
+      functions = Array.isArray(hello.functions) ? hello.functions : [];
+      continue;
+    }
     const job = parse(line) as Job;
-    queue = queue.then(() => (job.kind === 'train' ? runTrain(job) : runCall(job)));
+    queue = queue.then(() => (job.kind === 'program' ? runProgram(job) : runCall(job)));
   }
 });
