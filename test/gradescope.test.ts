@@ -89,7 +89,7 @@ describe('the bundle', () => {
     expect(modes.get(SECRET_FILE)).toBe(0o600);
     expect(readFileSync(join(base, 'again', SECRET_FILE), 'utf8').trim()).toBe(SECRET);
     const names = [...modes.keys()];
-    for (const f of ['solutions/02_backward.ts', 'grader/checks/hidden.ts', 'grader/batch/run.ts', 'grader/lms/gradescope.ts', 'lib/matrix.ts', 'tools/stubs.ts', 'data/prepare.ts', 'package-lock.json']) {
+    for (const f of ['solutions/02_backward.ts', 'course/manifest.ts', 'course/checks/hidden.ts', 'course/faults.ts', 'grader/batch/run.ts', 'grader/lms/gradescope.ts', 'lib/matrix.ts', 'data/prepare.ts', 'package-lock.json']) {
       expect(names).toContain(f);
     }
     expect(names.filter(n => /^(node_modules|assignments|test|out|dist|\.grader-cache)\//.test(n))).toEqual([]);
@@ -99,7 +99,8 @@ describe('the bundle', () => {
     const empty = join(base, 'no-secret-root');
     mkdirSync(empty);
     expect(findCourseSecret(empty, {})).toBeUndefined();
-    expect(findCourseSecret(empty, { LEC4_COURSE_SECRET: 'abc' })?.from).toBe('LEC4_COURSE_SECRET');
+    expect(findCourseSecret(empty, { LEC4_COURSE_SECRET: 'a-secret-of-16-chars-or-more' })?.from).toBe('LEC4_COURSE_SECRET');
+    expect(() => findCourseSecret(empty, { LEC4_COURSE_SECRET: 'short' })).toThrow(/too short/);
     await expect(buildBundle(join(base, 'x.zip'), empty, { env: {} })).rejects.toThrow(BundleError);
     await expect(buildBundle(join(base, 'x.zip'), empty, { env: {} })).rejects.toThrow(/\.course-secret/);
     expect(existsSync(join(base, 'x.zip'))).toBe(false);

@@ -1,7 +1,7 @@
 // make gradescope — writes dist/gradescope-autograder.zip, a Gradescope autograder (SPEC 7) that
 // grades with the hidden checks: setup.sh and run_autograder at the zip's root (Gradescope's
-// autograder specification), the course files the grader needs (lib/, grader/, solutions/,
-// tools/stubs.ts, data/prepare.ts, package files) and the course secret that seeds the hidden
+// autograder specification), the course files the grader needs (lib/, grader/, course/,
+// solutions/, data/prepare.ts, package files) and the course secret that seeds the hidden
 // checks. Only staff upload this zip; it holds the reference solutions and the secret.
 //   npx tsx tools/gradescope.ts [--out FILE] [--lang ja|en]
 // Refuses without a course secret, saying how to make one.
@@ -9,13 +9,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZipFile } from 'yazl';
+import { COURSE } from '../grader/course.ts';
 import { writeAtomic } from '../grader/report/results.ts';
-import { STEP_FILES } from './stubs.ts';
+import { findSecret, SECRET_FILE } from '../grader/secret.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLE = 'dist/gradescope-autograder.zip';
-/** Name of the secret inside the bundle (next to the course files, as at the repo root). */
-export const SECRET_FILE = '.course-secret';
+export { SECRET_FILE };
 
 /**
  * Node for Gradescope's Ubuntu images, whose own packages are older than Node 20: Node's Linux
@@ -35,16 +35,16 @@ export const NODE_PIN = {
 
 export interface BundleFile { path: string; data: Buffer; mode: number }
 
-/** The course secret as the grader finds it: LEC4_COURSE_SECRET, then the file named by
- *  LEC4_COURSE_SECRET_FILE, then `.course-secret` at the repo root. */
+/** The course secret as the grader finds it (grader/secret.ts: LEC4_COURSE_SECRET, then the file
+ *  named by LEC4_COURSE_SECRET_FILE, then `.course-secret` in the course folder). Unlike batch
+ *  grading, the build never makes one: a secret made here would exist only inside the zip. */
 export function findCourseSecret(root = ROOT, env: NodeJS.ProcessEnv = process.env): { data: Buffer; from: string } | undefined {
-  if (env.LEC4_COURSE_SECRET?.trim()) return { data: Buffer.from(`${env.LEC4_COURSE_SECRET.trim()}\n`), from: 'LEC4_COURSE_SECRET' };
-  const file = env.LEC4_COURSE_SECRET_FILE?.trim() ? resolve(env.LEC4_COURSE_SECRET_FILE.trim()) : join(root, SECRET_FILE);
-  if (existsSync(file) && statSync(file).isFile()) {
-    const data = readFileSync(file);
-    if (data.toString('utf8').trim() !== '') return { data, from: relative(root, file).startsWith('..') ? file : relative(root, file) };
-  }
-  return undefined;
+  let found;
+  try { found = findSecret(root, env); } catch (err) { throw new BundleError((err as Error).message); }
+  if (!found || found.secret === '') return undefined;
+  // The container reads the bundled file, where the grader wants at least 16 characters.
+  if (found.secret.length < 16) throw new BundleError(`the course secret from ${found.where} is too short (${found.secret.length} characters; at least 16)`);
+  return { data: Buffer.from(`${found.secret}\n`), from: relative(root, found.where).startsWith('..') ? found.where : relative(root, found.where) };
 }
 
 export const NO_SECRET = [
@@ -206,8 +206,9 @@ export function collectBundle(root: string, secret: Buffer, opts: { lang?: 'ja' 
   const copy = (p: string) => put(p, readFileSync(join(root, p)));
   for (const f of walk(root, 'lib', () => true)) copy(f);
   for (const f of walk(root, 'grader', f => /\.ts$/.test(f))) copy(f);
-  for (const f of STEP_FILES) copy(`solutions/${f}`);
-  copy('tools/stubs.ts');
+  // The course: manifest, checks (hidden ones included), fault catalogue, program step.
+  for (const f of walk(root, 'course', f => /\.ts$/.test(f))) copy(f);
+  for (const f of COURSE.files) copy(`solutions/${f}`);
   copy('data/prepare.ts');
   for (const f of ['package.json', 'package-lock.json', 'tsconfig.json']) copy(f);
   put(SECRET_FILE, secret, 0o600);
@@ -237,7 +238,7 @@ export class BundleError extends Error {}
 export async function buildBundle(out: string, root = ROOT, opts: { lang?: 'ja' | 'en'; env?: NodeJS.ProcessEnv } = {}): Promise<{ files: BundleFile[]; bytes: number; secretFrom: string }> {
   const secret = findCourseSecret(root, opts.env);
   if (!secret) throw new BundleError(NO_SECRET);
-  const missing = STEP_FILES.filter(f => !existsSync(join(root, 'solutions', f)));
+  const missing = COURSE.files.filter(f => !existsSync(join(root, 'solutions', f)));
   if (missing.length) throw new BundleError(`solutions/ is incomplete (missing ${missing.join(', ')}): the autograder runs the hidden checks against the reference`);
   const files = collectBundle(root, secret.data, opts);
   const zip = await zipBundle(files);

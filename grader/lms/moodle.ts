@@ -19,8 +19,8 @@ import type { Meta } from '../batch/gradebook.ts';
 import { nameText, zipEntryNames, type Listing, type SubmissionEntry } from '../batch/intake.ts';
 import { writeAtomic } from '../report/results.ts';
 import { sanitize } from '../report/terminal.ts';
-import { RUBRIC } from '../rubric.ts';
-import { msg, STEP_IDS, type Msg, type StepId } from '../types.ts';
+import { RUBRIC, STEP_IDS } from '../rubric.ts';
+import { msg, type Msg, type StepId } from '../types.ts';
 
 // ── the download ───────────────────────────────────────────────────────────────────────────
 
