@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Meta } from '../grader/batch/gradebook.ts';
+import { STEP_IDS } from '../grader/rubric.ts';
 import { commentOf, fillWorksheet, looksLikeMoodle, MOODLE_FOLDER, MoodleError, moodleListing, parseWorksheet, scaleGrade } from '../grader/lms/moodle.ts';
 import { filesUnder, reference, ROOT, stubs, zipBytes, type ZipItem } from './batch-corpus.ts';
 
@@ -156,7 +157,7 @@ describe('a Moodle download through batch, and the worksheet filled', () => {
 
 const meta = (id: string, total: number, status: Meta['status'] = 'partial'): Meta => ({
   format: 1, id, folder: id, contentHash: '', graderHash: '', lang: 'ja', total, max: 100,
-  steps: { '01': total, '02': 0, '03': 0, '04': 0, '05': 0, '06': 0 }, status, reason: status === 'error' ? 'the zip is empty' : '', seconds: 1,
+  steps: Object.fromEntries(STEP_IDS.map((s, i) => [s, i === 0 ? total : 0])), status, reason: status === 'error' ? 'the zip is empty' : '', seconds: 1,
   checks: [{ id: '01.sigmoid', passed: true }],
 });
 
