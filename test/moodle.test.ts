@@ -78,7 +78,8 @@ function grades(out: string): Map<string, { total: number; status: string }> {
   }));
 }
 
-const scaled = (total: number, max: number) => ((total / 20) * max).toFixed(2);
+/** Out of the whole rubric (100): this test grades step 01 only, so at most 20 of it. */
+const scaled = (total: number, max: number) => ((total / 100) * max).toFixed(2);
 
 describe('a Moodle download through batch, and the worksheet filled', () => {
   let out: string, zipRun: { stdout: string; status: number | null }, graded: Map<string, { total: number; status: string }>;
@@ -116,7 +117,7 @@ describe('a Moodle download through batch, and the worksheet filled', () => {
     expect(got.replace(comment, 'COMMENT')).toBe(want);
     const comments = got.match(comment)!;
     expect(comments).toHaveLength(3);
-    expect(comments[0]).toBe('"自動採点 20 / 20 点 (01: 20/20)。 / Autograder: 20 / 20 points (01: 20/20)."');
+    expect(comments[0]).toBe('"自動採点 20 / 100 点 (01: 20/20)。 / Autograder: 20 / 100 points (01: 20/20)."');
     expect(got).toContain(`"Participant 1002","Bob Smith",bob@example.com,"Submitted for grading",0.00,100.00`);
   });
 
@@ -124,6 +125,7 @@ describe('a Moodle download through batch, and the worksheet filled', () => {
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     const section = summary.slice(summary.indexOf('## Moodle worksheet'));
     expect(section).toMatch(/3 grades filled, 4 left empty, 1 earlier grades replaced/);
+    expect(section).toMatch(/\*\*warning:\*\* only some steps were graded .*: the grades are out of 100/);
     expect(section).toMatch(/\| 4 \| 1003 \| 佐藤 花子 \| not gradable: none of the five files/);
     expect(section).toMatch(/\| 5 \| 1004 \| 鈴木 一郎 \| no file submission in the download \|/);
     expect(section).toMatch(/\| 6 \| 1005 \| .* \| not gradable: a zip inside the zip/);

@@ -19,7 +19,7 @@ import type { Meta } from '../batch/gradebook.ts';
 import { nameText, zipEntryNames, type Listing, type SubmissionEntry } from '../batch/intake.ts';
 import { writeAtomic } from '../report/results.ts';
 import { sanitize } from '../report/terminal.ts';
-import { RUBRIC, STEP_IDS } from '../rubric.ts';
+import { RUBRIC, STEP_IDS, TOTAL_POINTS } from '../rubric.ts';
 import { msg, type Msg, type StepId } from '../types.ts';
 
 // ── the download ───────────────────────────────────────────────────────────────────────────
@@ -271,8 +271,8 @@ export function commentOf(meta: Meta): string {
   for (const e of RUBRIC) if (ran.has(e.id)) stepMax.set(e.step, (stepMax.get(e.step) ?? 0) + e.points);
   const steps = STEP_IDS.filter(s => stepMax.has(s)).map(s => `${s}: ${meta.steps[s]}/${stepMax.get(s)}`).join(', ');
   const partly = meta.status === 'incomplete';
-  return `自動採点 ${meta.total} / ${meta.max} 点 (${steps})${partly ? '。一部のファイルを採点できませんでした' : ''}。`
-    + ` / Autograder: ${meta.total} / ${meta.max} points (${steps})${partly ? '; some files could not be graded' : ''}.`;
+  return `自動採点 ${meta.total} / ${TOTAL_POINTS} 点 (${steps})${partly ? '。一部のファイルを採点できませんでした' : ''}。`
+    + ` / Autograder: ${meta.total} / ${TOTAL_POINTS} points (${steps})${partly ? '; some files could not be graded' : ''}.`;
 }
 
 /** A cell's new text: quoted as the original was, or where the value needs it (as PHP's
@@ -295,6 +295,7 @@ export function fillWorksheet(ws: Worksheet, metas: readonly Meta[]): FillResult
   const warnings: string[] = [];
   const seen = new Set<string>();
   if (ws.col.modified === undefined) warnings.push(`no "${HEADERS.modified.join('" / "')}" column: Moodle's upload refuses a worksheet without it`);
+  if (metas.some(m => m.max < TOTAL_POINTS)) warnings.push(`only some steps were graded (--step): the grades are out of ${TOTAL_POINTS} with the other steps at 0; do not upload them as final`);
   ws.rows.forEach((cells, i) => {
     if (i === 0 || (cells.length === 1 && cells[0].value === '')) return;
     const idCell = cells[ws.col.id];
@@ -308,7 +309,8 @@ export function fillWorksheet(ws: Worksheet, metas: readonly Meta[]): FillResult
     const meta = byId.get(row.participant);
     if (!meta) { row.blank = 'no file submission in the download'; return; }
     if (meta.status === 'error') { row.blank = `not gradable: ${meta.reason || 'nothing could be graded'}`; return; }
-    const grade = scaleGrade(meta.total, meta.max, maxCell.value);
+    // Out of the whole rubric: after a `--step` trial run the steps not graded count 0.
+    const grade = scaleGrade(meta.total, TOTAL_POINTS, maxCell.value);
     if (grade === undefined) { row.blank = `maximum grade not understood: ${JSON.stringify(maxCell.value)}`; return; }
     if (gradeCell.value.trim() !== '' && gradeCell.value.trim() !== grade) row.replaced = gradeCell.value.trim();
     row.grade = grade;
