@@ -8,12 +8,13 @@ import { Rng } from '../lib/random.ts';
 import { loadChecks } from './checks/load.ts';
 import { COURSE } from './course.ts';
 import type { CheckContext, Finding } from './checks/common.ts';
+import { diagnoseStep } from './diagnosis/step.ts';
 import type { Submission } from './intake.ts';
 import type { Oracle } from './oracle.ts';
 import { prepareSandbox } from './sandbox/compile.ts';
 import { detectProtections, DEFAULT_LIMITS, type Limits, type Protections } from './sandbox/child.ts';
 import { StudentRunner } from './student.ts';
-import { typecheck, type TypeWarning } from './typecheck.ts';
+import { typecheckCached, type TypeWarning } from './typecheck.ts';
 import { msg, type FaultMatch, type RubricEntry, type StepId, type Verdict } from './types.ts';
 
 export const GRADER_VERSION = '1.0.0';
@@ -26,7 +27,13 @@ export interface GradeOptions {
   /** Fixture making: ask every fault variant for every call. */
   recordVariants?: boolean;
   jobs?: number;
-  /** Run tsc on the submission and report its findings as warnings (never points). */
+  /** Try pairs of catalogued faults when no single one explains a step (default: in TA grading). */
+  pairs?: boolean;
+  /**
+   * Report tsc's findings as warnings (never points). The verdict never waits for tsc: the
+   * findings of these exact files come from an earlier run, else tsc starts in the background
+   * once grading is done and the report says they are pending.
+   */
   typecheck?: boolean;
   mnist?: () => Promise<MnistSplit>;
   /**
@@ -51,6 +58,8 @@ export interface GradeReport {
   output: string;
   /** tsc's findings: shown, never scored. */
   typeWarnings: TypeWarning[];
+  /** tsc is still running for these files (its findings show in the next run). */
+  typecheckPending?: boolean;
   /** TA grading: the tag of the course secret that drew the seeds (each verdict has its seed). */
   seedTag?: string;
   seconds: number;
@@ -70,7 +79,6 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const checks = await loadChecks(!!opts.hidden);
   const entries = COURSE.rubric.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
   // tsc runs in its own process while the sandbox grades.
-  const typeWarnings = opts.typecheck ? typecheck(sub.sources).catch(() => []) : Promise.resolve([]);
   const prepared = await prepareSandbox(sub.sources);
   for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
   const limits = opts.limits ?? DEFAULT_LIMITS;
@@ -78,6 +86,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const verdicts = new Map<string, Verdict>();
 
   const runStep = async (step: StepId) => {
+    const ran: { entry: RubricEntry; findings: Finding[]; seconds: number }[] = [];
     for (const rubricEntry of entries.filter(e => e.step === step)) {
       const t0 = performance.now();
       const entry = opts.seedOf ? { ...rubricEntry, seed: opts.seedOf(rubricEntry) } : rubricEntry;
@@ -91,8 +100,12 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
         // A fault in the grader itself: say so plainly rather than blame the student.
         ctx.findings.push({ message: msg(`採点プログラムの内部エラー: ${String(err)}`, `internal grader error: ${String(err)}`), error: true });
       }
-      verdicts.set(entry.id, verdictOf(entry, ctx.findings, (performance.now() - t0) / 1000));
+      ran.push({ entry, findings: ctx.findings, seconds: (performance.now() - t0) / 1000 });
     }
+    // The step's mistake is named only when it explains every failure of the step.
+    const failing = new Map(ran.filter(r => r.findings.length > 0).map(r => [r.entry.id, r.findings]));
+    const named = failing.size > 0 ? await diagnoseStep(failing, { oracle: opts.oracle, pairs: opts.pairs ?? !!opts.hidden }) : undefined;
+    for (const r of ran) verdicts.set(r.entry.id, verdictOf(r.entry, r.findings, r.seconds, named?.byCheck.get(r.entry.id)));
   };
   // Program steps (training) are the longest: start them first so the others run beside them.
   const order = [...COURSE.steps.filter(s => s.program), ...COURSE.steps.filter(s => !s.program)].map(s => s.id);
@@ -112,33 +125,37 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     totalPoints: COURSE.totalPoints,
     protections: detectProtections(limits).protections,
     output: student.output(),
-    typeWarnings: await typeWarnings,
+    ...typeWarningsOf(opts.typecheck ? sub.sources : undefined),
     ...(opts.seedTag ? { seedTag: opts.seedTag } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-function verdictOf(entry: RubricEntry, findings: Finding[], seconds: number): Verdict {
+function verdictOf(entry: RubricEntry, findings: Finding[], seconds: number, faults?: FaultMatch[]): Verdict {
   const passed = findings.length === 0;
+  const observations = [...new Map(findings.flatMap(f => (f.observation ? [[f.observation.en, f.observation] as const] : []))).values()];
   return {
     id: entry.id, step: entry.step, visibility: entry.visibility, title: entry.title,
     status: passed ? 'passed' : findings.some(f => f.error) ? 'error' : 'failed',
     points: passed ? entry.points : 0, maxPoints: entry.points,
     messages: findings.map(f => f.message),
-    fault: faultOf(findings),
+    fault: faults?.[0],
+    ...(faults && faults.length > 1 ? { faults } : {}),
+    ...(observations.length > 0 ? { observations } : {}),
     missing: findings.length > 0 && findings.every(f => f.missing) ? [...new Set(findings.map(f => f.missing!))] : undefined,
     seed: entry.seed, seconds,
   };
 }
 
-/**
- * The mistake a check's failures point to: named only when every failure of the check matches
- * the same variant. One case matching by coincidence (every gradient ×3 equals "no 1/n" when
- * n = 3) while another contradicts it is no diagnosis: no match, no guess.
- */
-function faultOf(findings: Finding[]): FaultMatch | undefined {
-  const first = findings[0]?.fault;
-  return first && findings.every(f => f.fault?.id === first.id) ? first : undefined;
+/** tsc's cached findings, or a background run started after grading (so it does not slow it). */
+function typeWarningsOf(sources: ReadonlyMap<string, string> | undefined): Pick<GradeReport, 'typeWarnings' | 'typecheckPending'> {
+  if (!sources) return { typeWarnings: [] };
+  try {
+    const r = typecheckCached(sources);
+    return { typeWarnings: r.warnings ?? [], ...(r.pending ? { typecheckPending: true } : {}) };
+  } catch {
+    return { typeWarnings: [] }; // warnings are a courtesy: never a reason for grading to fail
+  }
 }
 
 export async function pool<T>(items: readonly T[], jobs: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -17,7 +17,7 @@ import type { Msg } from './types.ts';
 export interface Call { module: StepModule; fn: string; args: unknown[] }
 
 /** What the diagnosis needs to know of a fault (the release ships this, not the patches). */
-export interface FaultInfo { id: string; module: StepModule; title: Msg; hint: Msg; detect: 'output' | 'mutation'; checks: string[] }
+export interface FaultInfo { id: string; module: StepModule; title: Msg; hint: Msg; detect: 'output' | 'mutation' | 'nondeterministic'; checks: string[] }
 
 export type RefModules = Record<StepModule, Record<string, (...a: unknown[]) => unknown>>;
 

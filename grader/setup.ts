@@ -27,7 +27,13 @@ export async function liveOracle(root = ROOT): Promise<LiveOracle> {
   const infos: FaultInfo[] = FAULTS.map(f => ({ id: f.id, module: f.module, title: f.title, hint: f.hint, detect: f.detect ?? 'output', checks: f.checks }));
   // Reference training runs are cached per version of everything that decides a grade.
   const cache = join(root, '.grader-cache', `oracle-${gradingFingerprint()}.json`);
-  return new LiveOracle(root, infos, id => loadVariant(root, FAULTS.find(f => f.id === id)!), cache);
+  // A pair `a+b` (grader/diagnosis/step.ts) is the reference with both faults' patches.
+  const byId = (id: string): Fault => {
+    const parts = id.split('+').map(p => FAULTS.find(f => f.id === p));
+    if (parts.some(p => !p)) throw new Error(`no fault ${id} in the catalogue`);
+    return parts.length === 1 ? parts[0]! : { ...parts[0]!, id, patches: parts.flatMap(p => p!.patches) };
+  };
+  return new LiveOracle(root, infos, id => loadVariant(root, byId(id)), cache);
 }
 
 export async function chooseOracle(opts: { hidden?: boolean; fixture?: string } = {}): Promise<Oracle> {

@@ -47,8 +47,12 @@ export interface Verdict {
    * this check failed (an untouched stub: the report says so in one line).
    */
   missing?: string[];
-  /** The diagnosed mistake, when the output matched a known wrong variant. */
+  /** The diagnosed mistake, when the step's failures matched a known wrong variant. */
   fault?: FaultMatch;
+  /** Two mistakes at once (a pair of catalogued faults explains the step): both, `fault` first. */
+  faults?: FaultMatch[];
+  /** Measured relations of wrong outputs to the expected ones (a factor, a transpose): never a diagnosis. */
+  observations?: Msg[];
   seed: number;
   seconds: number;
 }
@@ -65,6 +69,9 @@ export interface Fault {
   checks: string[];
   title: Msg;
   hint: Msg;
-  /** 'output': recognised by its return values; 'mutation': by the arguments it modifies. */
-  detect?: 'output' | 'mutation';
+  /**
+   * 'output': recognised by its return values; 'mutation': by the arguments it modifies;
+   * 'nondeterministic': by different answers to the same call (Math.random).
+   */
+  detect?: 'output' | 'mutation' | 'nondeterministic';
 }

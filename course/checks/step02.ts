@@ -5,7 +5,7 @@ import type { ForwardResult, OutputKind, Params } from '../../lib/model.ts';
 import { fmt, relativeError } from '../../grader/compare.ts';
 import { callKey, type Call, type RefModules } from '../../grader/oracle.ts';
 import { msg } from '../../grader/types.ts';
-import { caseLabel, diagnose, fail, pixels, pure, randomParams, run, same, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
+import { caseLabel, diagnose, fail, observe, pixels, pure, randomParams, run, same, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
 
 const M = '02_backward' as const;
 export const FD_STEP = 1e-5;
@@ -64,14 +64,14 @@ export async function gradientCheck(ctx: CheckContext, d: number, q: number, n: 
       const shape = g instanceof Matrix ? `(${g.rows}×${g.cols})` : String(g);
       fail(ctx, msg(`[${label}] ${name}: 数値微分と比べられません。期待 (${expected.rows}×${expected.cols}), 実際 ${shape}`,
         `[${label}] ${name}: cannot compare with the numeric gradient, expected (${expected.rows}×${expected.cols}), got ${shape}`),
-        await diagnose(ctx, call, out.value, { only: ['dW0', 'dW1'] }));
+        await diagnose(ctx, call, out.value, { only: ['dW0', 'dW1'] }), observe(call, fd, out.value, { only: [name] }));
       return;
     }
     const rel = relativeError(g, expected);
     if (!(rel < FD_TOLERANCE)) {
       fail(ctx, msg(`[${label}] ${name}: 数値微分 (中心差分 h = ${FD_STEP}) との相対誤差 ${fmt(rel)} (許容 ${FD_TOLERANCE} 未満)。E = ${output === 'sigmoid' ? '交差エントロピー' : '½ 二乗誤差の平均'}`,
         `[${label}] ${name}: relative error ${fmt(rel)} against centred differences (h = ${FD_STEP}); must be below ${FD_TOLERANCE}. E = ${output === 'sigmoid' ? 'cross entropy' : 'mean ½ squared error'}`),
-        await diagnose(ctx, call, out.value, { only: ['dW0', 'dW1'] }));
+        await diagnose(ctx, call, out.value, { only: ['dW0', 'dW1'] }), observe(call, fd, out.value, { only: [name] }));
       return;
     }
   }

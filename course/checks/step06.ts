@@ -7,7 +7,7 @@ import { LECTURE_ADAM, type Params } from '../../lib/model.ts';
 import { takeColumns } from '../../lib/mnist.ts';
 import { Rng } from '../../lib/random.ts';
 import { train, type EpochReport, type Steps, type TrainOptions } from '../../lib/train.ts';
-import { fmt } from '../../grader/compare.ts';
+import { fmt, fmtPair } from '../../grader/compare.ts';
 import { LiveOracle } from '../../grader/oracle.ts';
 import { msg } from '../../grader/types.ts';
 import { fail, missingFn, type CheckContext, type CheckFn } from '../../grader/checks/common.ts';
@@ -15,8 +15,15 @@ import { evaluateTraining, type NoiseSpec, type TrainingEval, type TrainJobOptio
 
 /** Small enough for a fast `make grade`, large enough that a wrong step shows. */
 export const SUBSET = { train: 1000, test: 400 };
-/** A correct implementation reproduces the reference up to rounding; this allows for it. */
-export const TEST_ERROR_SLACK = { factor: 1.1, plus: 1e-4 };
+/**
+ * A correct implementation reproduces the reference's run up to rounding, on every matmul kernel a
+ * student's machine may pick and however the code sums (bench/training-drift.ts measured at most
+ * 2.2e-16 relative, kernels and loop-written steps included). A result better OR worse than the
+ * reference by more than this is not the lecture's algorithm (an in-place corrupt(), say).
+ */
+export const TRAINING_TOLERANCE = 1e-6;
+
+const agrees = (got: number, expected: number) => Math.abs(got - expected) <= TRAINING_TOLERANCE * Math.abs(expected);
 
 interface Expected { history: { trainLoss: number; testError: number }[]; eval: TrainingEval }
 
@@ -67,10 +74,11 @@ export async function trainingCase(ctx: CheckContext, label: string, opts: Train
   const got: TrainingEval = ctx.oracle instanceof LiveOracle
     ? evaluateTraining((await ctx.oracle.modules())['01_forward'].forward as Steps['forward'], { W0, W1 }, data.test, opts.output, noise)
     : (v?.eval ?? { testError: NaN });
-  const limit = expected.eval.testError * TEST_ERROR_SLACK.factor + TEST_ERROR_SLACK.plus;
-  if (!(got.testError <= limit)) {
-    fail(ctx, L(`テスト誤差 (画素あたり二乗誤差) ${fmt(got.testError)}: 参照実装は ${fmt(expected.eval.testError)} (許容 ≤ ${fmt(limit)})`,
-      `test error (MSE per pixel) ${fmt(got.testError)}; the reference reaches ${fmt(expected.eval.testError)} (allowed ≤ ${fmt(limit)})`));
+  const [gotText, expText] = fmtPair(expected.eval.testError, got.testError).reverse();
+  if (!agrees(got.testError, expected.eval.testError)) {
+    const side = got.testError < expected.eval.testError ? msg('参照実装より良い', 'better than the reference') : msg('参照実装より悪い', 'worse than the reference');
+    fail(ctx, L(`テスト誤差 (画素あたり二乗誤差) ${gotText} は${side.ja}結果です (参照 ${expText})。正しい実装は同じシードで参照の学習を丸め誤差 (相対 ${TRAINING_TOLERANCE}) まで再現します: 講義と違う式や、引数の書き換え (corrupt() が X を変えて正解までノイズ入りになる等) がないか確かめてください`,
+      `test error (MSE per pixel) ${gotText} is ${side.en} (${expText}); a correct implementation reproduces the reference's run on the same seed up to rounding (relative ${TRAINING_TOLERANCE}): look for a formula that differs from the lecture, or a modified argument (a corrupt() that changes X makes the target noisy too)`));
   }
   if (noise) {
     const { noisyError = NaN, denoisedError = NaN } = got;

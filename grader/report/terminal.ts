@@ -7,6 +7,7 @@
 import { Chalk } from 'chalk';
 import type { GradeReport } from '../engine.ts';
 import { COURSE } from '../course.ts';
+import { diagnosisParts, faultsOf } from './diagnosis.ts';
 import { STEP_FILES, STEP_IDS, STEP_TITLES } from '../rubric.ts';
 import type { Lang, StepId, Verdict } from '../types.ts';
 
@@ -21,15 +22,15 @@ const isProgram = (step: StepId) => !!COURSE.step(step).program;
 
 const T = {
   ja: {
-    total: '合計', checked: 'この実行で採点できた配点', hidden: '残りは TA 採点の非公開チェック', mistake: 'よくある間違い', hint: 'ヒント',
+    total: '合計', mistakes: 'よくある間違い (2 つ同時)', checked: 'この実行で採点できた配点', hidden: '残りは TA 採点の非公開チェック', mistake: 'よくある間違い', hint: 'ヒント',
     next: '次にやること', done: '公開チェックはすべて通りました。make train で学習させてみましょう。', protections: '保護', all: 'すべて有効',
-    time: '時間', types: '型チェックの警告 (減点はありません):', notImplemented: '未実装', needsEarlier: `${CODE_RANGE} の実装が先です`, asAbove: '上と同じ',
+    time: '時間', typesPending: '型チェック (減点なし) は裏で実行中です。結果は次の make grade で表示します。', types: '型チェックの警告 (減点はありません):', notImplemented: '未実装', needsEarlier: `${CODE_RANGE} の実装が先です`, asAbove: '上と同じ',
     stepDone: (s: string) => `${s} は完了です。次は `,
   },
   en: {
-    total: 'total', checked: 'points this run could check', hidden: 'the rest are hidden checks, run by TA grading', mistake: 'known mistake', hint: 'hint',
+    total: 'total', mistakes: 'known mistakes (two at once)', checked: 'points this run could check', hidden: 'the rest are hidden checks, run by TA grading', mistake: 'known mistake', hint: 'hint',
     next: 'next', done: 'All public checks pass. Try make train.', protections: 'protections', all: 'all on',
-    time: 'time', types: 'type-check warnings (they cost no points):', notImplemented: 'not implemented yet', needsEarlier: `implement ${CODE_RANGE} first`, asAbove: 'as above',
+    time: 'time', typesPending: 'the type check (never costs points) is running in the background; its warnings show on the next make grade.', types: 'type-check warnings (they cost no points):', notImplemented: 'not implemented yet', needsEarlier: `implement ${CODE_RANGE} first`, asAbove: 'as above',
     stepDone: (s: string) => `step ${s} passes; now `,
   },
 };
@@ -96,12 +97,16 @@ export function renderFailure(v: Verdict, opts: StepOptions, c: Colors = colors(
   const shown = opts.verbose ? v.messages : v.messages.slice(0, 3);
   for (const m of shown) out.push(...sanitize(m[L]).split('\n').map(line => `        ${line}`));
   if (shown.length < v.messages.length) out.push(c.dim(`        … +${v.messages.length - shown.length}`));
-  if (v.fault && said.has(v.fault.id)) {
-    out.push(`        ${c.yellow(`${t.mistake}: ${t.asAbove}`)} ${c.dim(`[${v.fault.id}]`)}`);
-  } else if (v.fault) {
-    said.add(v.fault.id);
-    out.push(`        ${c.yellow(`${t.mistake}: ${v.fault.title[L]}`)} ${c.dim(`[${v.fault.id}]`)}`);
-    if (opts.hints !== false) out.push(`        ${c.cyan(`${t.hint}: ${v.fault.hint[L]}`)}`);
+  const d = diagnosisParts(v, L);
+  for (const o of d.observations) out.push(`        ${c.magenta(sanitize(o))}`);
+  const fs = faultsOf(v);
+  const key = fs.map(f => f.id).join('+');
+  if (fs.length > 0 && said.has(key)) {
+    out.push(`        ${c.yellow(`${t.mistake}: ${t.asAbove}`)} ${c.dim(`[${key}]`)}`);
+  } else if (fs.length > 0) {
+    said.add(key);
+    out.push(`        ${c.yellow(`${fs.length > 1 ? t.mistakes : t.mistake}: ${fs.map(f => f.title[L]).join(' + ')}`)} ${c.dim(`[${key}]`)}`);
+    if (opts.hints !== false) for (const h of d.hints) out.push(`        ${c.cyan(h)}`);
   }
   return out;
 }
@@ -175,6 +180,7 @@ export function renderTerminal(report: GradeReport, opts: TerminalOptions): stri
     lines.push('', c.yellow(t.types));
     for (const w of report.typeWarnings) lines.push(c.dim(`    ${w.file}:${w.line}:${w.column} ${w.code} ${sanitize(w.message)}`));
   }
+  if (report.typecheckPending) lines.push('', c.dim(t.typesPending));
   lines.push('');
   lines.push(c.bold(`${t.total}: ${report.score} / ${report.checkedPoints}`) +
     (report.checkedPoints < report.totalPoints ? c.dim(`  (${t.checked}: ${report.checkedPoints}/${report.totalPoints}; ${t.hidden})`) : ''));
