@@ -1,6 +1,6 @@
 # Lec4 autoencoder — course kit. Every target installs what is missing first (npm ci).
 # `make grade` and `make test` are all a newcomer needs.
-.PHONY: grade test train watch bench release batch stubs fixtures typecheck clean node-version
+.PHONY: grade test train watch bench release batch gradescope stubs fixtures typecheck clean node-version
 
 DEPS := node_modules/.package-lock.json
 TSX := node_modules/.bin/tsx
@@ -35,6 +35,10 @@ release: $(DEPS)
 batch: $(DEPS)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make batch SUBMISSIONS=DIR [OUT=DIR] [JOBS=N]"; exit 2; }
 	@$(TSX) grader/cli.ts batch --submissions "$(SUBMISSIONS)" --out "$(or $(OUT),out/batch)" $(if $(JOBS),--jobs $(JOBS),) $(ARGS)
+
+# The Gradescope autograder (docs/ta.md): needs the course secret (.course-secret); staff only.
+gradescope: $(DEPS)
+	@$(TSX) tools/gradescope.ts $(if $(GRADE_LANG),--lang $(GRADE_LANG),) $(ARGS)
 
 stubs: $(DEPS)
 	@$(TSX) tools/make-stubs.ts

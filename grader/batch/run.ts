@@ -23,7 +23,7 @@ import { RUBRIC } from '../rubric.ts';
 import { createdNotice, taSeeding } from '../secret.ts';
 import type { Lang, StepId } from '../types.ts';
 import { feedbackMd, folderName, gradesCsv, metaOf, shardOf, summaryMd, type Meta, type Shard } from './gradebook.ts';
-import { INTAKE_VERSION, listSubmissions, plural, readSubmission, type BatchSubmission, type SubmissionEntry } from './intake.ts';
+import { INTAKE_VERSION, listSubmissions, plural, readSubmission, type BatchSubmission, type Listing, type SubmissionEntry } from './intake.ts';
 
 export interface BatchOptions {
   submissions: string;
@@ -41,6 +41,9 @@ export interface BatchOptions {
   limits?: Limits;
   oracle?: Oracle;
   log?: (line: string) => void;
+  /** The submissions as already laid out (Moodle's download, Gradescope's one upload) instead
+   *  of one folder or .zip per id in `submissions`, which then only names them in the log. */
+  listing?: Listing;
 }
 
 export interface BatchOutcome {
@@ -99,11 +102,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const started = performance.now();
   const log = o.log ?? (line => console.log(line));
   const submissions = resolve(o.submissions), out = resolve(o.out);
-  if (!existsSync(submissions) || !statSync(submissions).isDirectory()) throw new Error(`--submissions: no such folder: ${submissions}`);
+  if (!o.listing && (!existsSync(submissions) || !statSync(submissions).isDirectory())) throw new Error(`--submissions: no such folder: ${submissions}`);
   if (!o.oracle && !hasSolutions()) throw new Error('batch grading needs solutions/ (it runs the hidden checks): run it in the course repository');
   mkdirSync(out, { recursive: true });
 
-  const listing = listSubmissions(submissions, [out]);
+  const listing = o.listing ?? listSubmissions(submissions, [out]);
   const entries = o.shard ? listing.entries.filter(e => shardOf(e.id, o.shard!.count) === o.shard!.index) : listing.entries;
   // TA grading's seeds come from the course secret; which secret graded is part of the hash.
   const seeding = taSeeding(COURSE.root, step => !!COURSE.step(step).program);
