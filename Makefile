@@ -1,11 +1,10 @@
 # Lec4 autoencoder — course kit. Every target installs what is missing first (npm ci).
 # `make grade` and `make test` are all a newcomer needs.
-.PHONY: grade test train watch bench release batch stubs fixtures typecheck clean node-version
+.PHONY: grade test train watch bench release batch gradescope stubs fixtures typecheck clean node-version
 
 DEPS := node_modules/.package-lock.json
 TSX := node_modules/.bin/tsx
 STEP ?=
-LANG_OPT := $(if $(GRADE_LANG),--lang $(GRADE_LANG),)
 
 # The sandbox needs Node's permission model (Node 20+): say so plainly instead of a stack trace.
 node-version:
@@ -16,16 +15,16 @@ $(DEPS): package.json package-lock.json | node-version
 	@touch $(DEPS)
 
 grade: $(DEPS)
-	@$(TSX) grader/cli.ts grade $(if $(STEP),--step $(STEP),) $(LANG_OPT) $(ARGS)
+	@$(TSX) grader/cli.ts grade $(if $(STEP),--step $(STEP),) $(ARGS)
 
 test: $(DEPS)
 	node_modules/.bin/vitest run $(ARGS)
 
 train: $(DEPS)
-	@$(TSX) lib/train-cli.ts $(if $(SOLUTION),--solution,) $(ARGS)
+	@$(TSX) course/train-cli.ts $(if $(SOLUTION),--solution,) $(ARGS)
 
 watch: $(DEPS)
-	@$(TSX) grader/cli.ts watch $(LANG_OPT) $(ARGS)
+	@$(TSX) grader/cli.ts watch $(ARGS)
 
 bench: $(DEPS)
 	@$(TSX) bench/run.ts $(ARGS)
@@ -36,6 +35,10 @@ release: $(DEPS)
 batch: $(DEPS)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make batch SUBMISSIONS=DIR [OUT=DIR] [JOBS=N]"; exit 2; }
 	@$(TSX) grader/cli.ts batch --submissions "$(SUBMISSIONS)" --out "$(or $(OUT),out/batch)" $(if $(JOBS),--jobs $(JOBS),) $(ARGS)
+
+# The Gradescope autograder (docs/ta.md): needs the course secret (.course-secret); staff only.
+gradescope: $(DEPS)
+	@$(TSX) tools/gradescope.ts $(if $(GRADE_LANG),--lang $(GRADE_LANG),) $(ARGS)
 
 stubs: $(DEPS)
 	@$(TSX) tools/make-stubs.ts

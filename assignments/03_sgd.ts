@@ -1,16 +1,8 @@
-// ────────────────────────────────────────────────────────────────────────────
-// このファイルは solutions/ から自動生成されました (tools/make-stubs.ts)。
-// TODO の部分を実装してください。関数名・引数・戻り値の形は変えないこと。
-// Generated from solutions/ by tools/make-stubs.ts. Fill in the TODOs; keep the
-// function names, parameters and return shapes.
-// ────────────────────────────────────────────────────────────────────────────
 // 03 確率的勾配降下法 / Stochastic gradient descent
 import type { Grads, Params } from '../lib/model.ts';
 
 /**
  * パラメータ更新 / parameter update
- *   W1 ← W1 − η ∂E/∂W1
- *   W0 ← W0 − η ∂E/∂W0
  * 新しい Params を返し、引数は書き換えない / return new Params, leave the arguments unchanged.
  */
 export function sgdStep(params: Params, grads: Grads, eta: number): Params {

@@ -1,16 +1,9 @@
-// ────────────────────────────────────────────────────────────────────────────
-// このファイルは solutions/ から自動生成されました (tools/make-stubs.ts)。
-// TODO の部分を実装してください。関数名・引数・戻り値の形は変えないこと。
-// Generated from solutions/ by tools/make-stubs.ts. Fill in the TODOs; keep the
-// function names, parameters and return shapes.
-// ────────────────────────────────────────────────────────────────────────────
 // 04 adam によるパラメータの更新 / Adam with bias correction
 import { Matrix } from '../lib/matrix.ts';
 import { LECTURE_ADAM, type AdamHyper, type AdamState, type Grads, type Params } from '../lib/model.ts';
 
 /**
- * m と v の初期値は 0 / m and v start at zero:
- *   m ← 0,  v ← 0   (W0, W1 と同じ形の零行列 / zero matrices shaped like W0 and W1)
+ * adam の状態 m, v の初期値 / Adam's initial state m, v
  */
 export function adamInit(params: Params): AdamState {
   // TODO: 次の式を実装してください / implement:
@@ -19,18 +12,14 @@ export function adamInit(params: Params): AdamState {
 }
 
 /**
- * adam の 1 ステップ (演算はすべて成分ごと / every operation elementwise), t = 1, 2, … は更新回数:
- *   m ← β1 m + (1 − β1) ∂E/∂W
- *   v ← β2 v + (1 − β2) ∂E/∂W ⊙ ∂E/∂W
- *   m̂ ← m / (1 − β1ᵗ),   v̂ ← v / (1 − β2ᵗ)
- *   W ← W − α m̂ / (√v̂ + ε)
+ * adam の 1 ステップ。演算はすべて成分ごと、t = 1, 2, … は更新の回数。
+ * One Adam step. Every operation is elementwise; t = 1, 2, … counts the updates.
  * W0 と W1 のそれぞれに適用し、新しい params と state を返す / apply to W0 and W1, return new values.
  */
 export function adamStep(
   params: Params, grads: Grads, state: AdamState, t: number, hp: AdamHyper = LECTURE_ADAM,
 ): { params: Params; state: AdamState } {
   // TODO: 次の式を実装してください / implement:
-  //   adam の 1 ステップ (演算はすべて成分ごと / every operation elementwise), t = 1, 2, … は更新回数:
   //   m ← β1 m + (1 − β1) ∂E/∂W
   //   v ← β2 v + (1 − β2) ∂E/∂W ⊙ ∂E/∂W
   //   m̂ ← m / (1 − β1ᵗ),   v̂ ← v / (1 − β2ᵗ)

@@ -1,16 +1,9 @@
-// ────────────────────────────────────────────────────────────────────────────
-// このファイルは solutions/ から自動生成されました (tools/make-stubs.ts)。
-// TODO の部分を実装してください。関数名・引数・戻り値の形は変えないこと。
-// Generated from solutions/ by tools/make-stubs.ts. Fill in the TODOs; keep the
-// function names, parameters and return shapes.
-// ────────────────────────────────────────────────────────────────────────────
 // 05 デノイジングオートエンコーダ / Denoising autoencoder: the corrupted input
 import type { Matrix } from '../lib/matrix.ts';
 import type { Rng } from '../lib/random.ts';
 
 /**
  * 加法的ノイズ / additive noise
- *   X† = X + ν,   ν_ij ~ N(0, σ²)
  * ν は成分ごとに rng.normal() を 1 回ずつ、X.data の順に引き、σ 倍する。
  * Draw one rng.normal() per element, in the order of X.data, scaled by σ.
  * 誤差は元の X と比べる (ノイズは入力だけ) / the loss compares X̃ with the clean X.

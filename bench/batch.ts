@@ -1,4 +1,4 @@
-// bench/batch.ts — batch grading throughput (SPEC 10: ≥ 10 submissions a minute with --jobs 2
+// bench/batch.ts — batch grading throughput (budget: ≥ 20 submissions a minute with --jobs 2
 // on two cores). A cohort of 20 generated submissions — the reference (as folders and a nested
 // zip), untouched stubs, single-fault variants from the catalogue, one infinite loop at import —
 // graded with every step and the hidden checks, as a TA runs it.
@@ -14,9 +14,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZipFile } from 'yazl';
-import { FAULTS } from '../grader/faults/catalogue.ts';
+import { FAULTS } from '../course/faults.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
-import { STEP_FILES, stubsFrom } from '../tools/stubs.ts';
+import { stubsFrom } from '../tools/stubs.ts';
+import { COURSE } from '../grader/course.ts';
+const STEP_FILES = COURSE.files;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -1,5 +1,8 @@
-// bench/training.ts — seconds per epoch of the reference training at the SPEC's size
-// (q = 64, n = 8,000, batch 100, Adam). Target: ≤ 1 s per epoch.
+// bench/training.ts — seconds per epoch of the reference training at the budget's size
+// (q = 64, n = 8,000, batch 100, Adam), and numpy's epoch on one thread measured in the same
+// run (bench/numpy_epoch.py) where Python and numpy are available. Budget: ≤ 3× numpy.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { gemmName } from '../lib/matmul/index.ts';
 import { loadMnist } from '../lib/mnist.ts';
 import { DEFAULT_TRAIN, train, type Steps } from '../lib/train.ts';
@@ -17,6 +20,18 @@ export function benchTraining(epochs = 3): TrainingBench {
   const r = train(steps, { train: tr.X, test: test.X }, { ...DEFAULT_TRAIN, epochs, q: 64, batchSize: 100, optimizer: 'adam' });
   const secs = r.history.map(h => h.seconds);
   return { kernel: gemmName(), epochs, secondsPerEpoch: secs, median: median(secs), testError: r.history[r.history.length - 1].testError };
+}
+
+/** numpy's seconds per epoch on one BLAS thread, or why it could not be measured. */
+export function numpyEpoch(epochs = 3): number | string {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  // Set on some machines for old OpenBLAS builds; they slow a current numpy (unset together).
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('python3', [join(import.meta.dirname, 'numpy_epoch.py'), String(epochs)], { env, encoding: 'utf8', timeout: 300_000 });
+  if (r.error) return `python3 not available (${r.error.message})`;
+  if (r.status !== 0) return /No module named .?numpy/.test(r.stderr) ? 'numpy not installed' : `numpy run failed: ${r.stderr.trim().split('\n').at(-1)}`;
+  return Number(r.stdout.trim());
 }
 
 export function median(xs: number[]): number {

@@ -1,25 +1,23 @@
 // grader/engine.ts — grades one submission: compile, run every selected check, collect verdicts.
 // Steps run in parallel (one sandbox child each); checks within a step run in rubric order.
-import { hashFiles, tsFilesUnder } from './hash.ts';
+import { gradingFingerprint } from './fingerprint.ts';
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadMnist, type MnistSplit } from '../lib/mnist.ts';
 import { Rng } from '../lib/random.ts';
-import { loadChecks } from './checks/index.ts';
+import { loadChecks } from './checks/load.ts';
+import { COURSE } from './course.ts';
 import type { CheckContext, Finding } from './checks/common.ts';
+import { diagnoseStep } from './diagnosis/step.ts';
 import type { Submission } from './intake.ts';
 import type { Oracle } from './oracle.ts';
-import { RUBRIC, TOTAL_POINTS } from './rubric.ts';
 import { prepareSandbox } from './sandbox/compile.ts';
 import { detectProtections, DEFAULT_LIMITS, type Limits, type Protections } from './sandbox/child.ts';
 import { StudentRunner } from './student.ts';
-import { typecheck, type TypeWarning } from './typecheck.ts';
-import { msg, STEP_IDS, type FaultMatch, type StepId, type Verdict } from './types.ts';
+import { typecheckCached, type TypeWarning } from './typecheck.ts';
+import { msg, type FaultMatch, type RubricEntry, type StepId, type Verdict } from './types.ts';
 
 export const GRADER_VERSION = '1.0.0';
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface GradeOptions {
   oracle: Oracle;
@@ -29,9 +27,22 @@ export interface GradeOptions {
   /** Fixture making: ask every fault variant for every call. */
   recordVariants?: boolean;
   jobs?: number;
-  /** Run tsc on the submission and report its findings as warnings (never points). */
+  /** Try pairs of catalogued faults when no single one explains a step (default: yes; the release has digests of some). */
+  pairs?: boolean;
+  /**
+   * Report tsc's findings as warnings (never points). The verdict never waits for tsc: the
+   * findings of these exact files come from an earlier run, else tsc starts in the background
+   * once grading is done and the report says they are pending.
+   */
   typecheck?: boolean;
   mnist?: () => Promise<MnistSplit>;
+  /**
+   * The seed of each check's cases (default: the rubric's). TA grading passes secret seeds
+   * (grader/secret.ts) so that nothing a student has can replay it.
+   */
+  seedOf?: (entry: RubricEntry) => number;
+  /** Which secret drew the seeds (a tag, not the secret): recorded in results.json. */
+  seedTag?: string;
 }
 
 export interface GradeReport {
@@ -47,15 +58,18 @@ export interface GradeReport {
   output: string;
   /** tsc's findings: shown, never scored. */
   typeWarnings: TypeWarning[];
+  /** tsc is still running for these files (its findings show in the next run). */
+  typecheckPending?: boolean;
+  /** TA grading: the tag of the course secret that drew the seeds (each verdict has its seed). */
+  seedTag?: string;
   seconds: number;
 }
 
-/** A hash of what decides a grade: rubric, checks, comparison, fault catalogue. */
-export function rubricHash(): string {
-  return hashFiles(root, ['grader/rubric.ts', 'grader/compare.ts', 'grader/codec.ts', ...tsFilesUnder(root, 'grader/checks'),
-    // Not in the student release: there the hash differs, which only marks it as a local run.
-    'grader/faults/catalogue.ts']);
-}
+/**
+ * The fingerprint of what decides a grade (grader/fingerprint.ts). The student release has no
+ * solutions/, hidden checks or catalogue: there it differs, which only marks a local run.
+ */
+export const rubricHash = (): string => gradingFingerprint();
 
 let mnistCache: Promise<MnistSplit> | undefined;
 const defaultMnist = () => (mnistCache ??= Promise.resolve().then(() => loadMnist()));
@@ -63,9 +77,8 @@ const defaultMnist = () => (mnistCache ??= Promise.resolve().then(() => loadMnis
 export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeReport> {
   const started = performance.now();
   const checks = await loadChecks(!!opts.hidden);
-  const entries = RUBRIC.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
+  const entries = COURSE.rubric.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
   // tsc runs in its own process while the sandbox grades.
-  const typeWarnings = opts.typecheck ? typecheck(sub.sources).catch(() => []) : Promise.resolve([]);
   const prepared = await prepareSandbox(sub.sources);
   for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
   const limits = opts.limits ?? DEFAULT_LIMITS;
@@ -73,8 +86,10 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const verdicts = new Map<string, Verdict>();
 
   const runStep = async (step: StepId) => {
-    for (const entry of entries.filter(e => e.step === step)) {
+    const ran: { entry: RubricEntry; findings: Finding[]; seconds: number }[] = [];
+    for (const rubricEntry of entries.filter(e => e.step === step)) {
       const t0 = performance.now();
+      const entry = opts.seedOf ? { ...rubricEntry, seed: opts.seedOf(rubricEntry) } : rubricEntry;
       const ctx: CheckContext = {
         entry, rng: new Rng(entry.seed), oracle: opts.oracle, student, findings: [],
         recordVariants: !!opts.recordVariants, mnist: opts.mnist ?? defaultMnist,
@@ -85,11 +100,16 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
         // A fault in the grader itself: say so plainly rather than blame the student.
         ctx.findings.push({ message: msg(`採点プログラムの内部エラー: ${String(err)}`, `internal grader error: ${String(err)}`), error: true });
       }
-      verdicts.set(entry.id, verdictOf(entry, ctx.findings, (performance.now() - t0) / 1000));
+      ran.push({ entry, findings: ctx.findings, seconds: (performance.now() - t0) / 1000 });
     }
+    // The step's mistake is named only when it explains every failure of the step.
+    const failing = new Map(ran.filter(r => r.findings.length > 0).map(r => [r.entry.id, r.findings]));
+    const named = failing.size > 0 ? await diagnoseStep(failing, { oracle: opts.oracle, pairs: opts.pairs ?? true }) : undefined;
+    for (const r of ran) verdicts.set(r.entry.id, verdictOf(r.entry, r.findings, r.seconds, named?.byCheck.get(r.entry.id)));
   };
-  // Training is the longest step: start it first so the others run beside it.
-  const steps = ['06' as StepId, ...STEP_IDS.filter(s => s !== '06')].filter(s => entries.some(e => e.step === s));
+  // Program steps (training) are the longest: start them first so the others run beside them.
+  const order = [...COURSE.steps.filter(s => s.program), ...COURSE.steps.filter(s => !s.program)].map(s => s.id);
+  const steps = order.filter(s => entries.some(e => e.step === s));
   await pool(steps, opts.jobs ?? Math.max(1, availableParallelism()), runStep);
   student.close();
   rmSync(prepared.dir, { recursive: true, force: true });
@@ -102,35 +122,40 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     verdicts: ordered,
     score: ordered.reduce((s, v) => s + v.points, 0),
     checkedPoints: ordered.reduce((s, v) => s + v.maxPoints, 0),
-    totalPoints: TOTAL_POINTS,
+    totalPoints: COURSE.totalPoints,
     protections: detectProtections(limits).protections,
     output: student.output(),
-    typeWarnings: await typeWarnings,
+    ...typeWarningsOf(opts.typecheck ? sub.sources : undefined),
+    ...(opts.seedTag ? { seedTag: opts.seedTag } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-function verdictOf(entry: (typeof RUBRIC)[number], findings: Finding[], seconds: number): Verdict {
+function verdictOf(entry: RubricEntry, findings: Finding[], seconds: number, faults?: FaultMatch[]): Verdict {
   const passed = findings.length === 0;
+  const observations = [...new Map(findings.flatMap(f => (f.observation ? [[f.observation.en, f.observation] as const] : []))).values()];
   return {
     id: entry.id, step: entry.step, visibility: entry.visibility, title: entry.title,
     status: passed ? 'passed' : findings.some(f => f.error) ? 'error' : 'failed',
     points: passed ? entry.points : 0, maxPoints: entry.points,
     messages: findings.map(f => f.message),
-    fault: faultOf(findings),
+    fault: faults?.[0],
+    ...(faults && faults.length > 1 ? { faults } : {}),
+    ...(observations.length > 0 ? { observations } : {}),
     missing: findings.length > 0 && findings.every(f => f.missing) ? [...new Set(findings.map(f => f.missing!))] : undefined,
     seed: entry.seed, seconds,
   };
 }
 
-/**
- * The mistake a check's failures point to: named only when every failure of the check matches
- * the same variant. One case matching by coincidence (every gradient ×3 equals "no 1/n" when
- * n = 3) while another contradicts it is no diagnosis: no match, no guess.
- */
-function faultOf(findings: Finding[]): FaultMatch | undefined {
-  const first = findings[0]?.fault;
-  return first && findings.every(f => f.fault?.id === first.id) ? first : undefined;
+/** tsc's cached findings, or a background run started after grading (so it does not slow it). */
+function typeWarningsOf(sources: ReadonlyMap<string, string> | undefined): Pick<GradeReport, 'typeWarnings' | 'typecheckPending'> {
+  if (!sources) return { typeWarnings: [] };
+  try {
+    const r = typecheckCached(sources);
+    return { typeWarnings: r.warnings ?? [], ...(r.pending ? { typecheckPending: true } : {}) };
+  } catch {
+    return { typeWarnings: [] }; // warnings are a courtesy: never a reason for grading to fail
+  }
 }
 
 export async function pool<T>(items: readonly T[], jobs: number, fn: (item: T) => Promise<void>): Promise<void> {

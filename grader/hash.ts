@@ -1,4 +1,5 @@
 // grader/hash.ts — fingerprints of source files, for caches, fixtures and regrade detection.
+import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,4 +19,25 @@ export function tsFilesUnder(root: string, dir: string): string[] {
   if (!existsSync(join(root, dir))) return [];
   return (readdirSync(join(root, dir), { recursive: true }) as string[])
     .filter(f => f.endsWith('.ts')).sort().map(f => `${dir}/${f}`);
+}
+
+/**
+ * file (relative to root) → short sha256, for every local file in the static import closure of
+ * `entries` (esbuild's metafile follows every import form; packages are left out: the lock
+ * file pins them).
+ */
+export function closureInputs(root: string, entries: readonly string[]): Record<string, string> {
+  const r = buildSync({
+    absWorkingDir: root, entryPoints: entries.filter(e => existsSync(join(root, e))), bundle: true, write: false, metafile: true,
+    platform: 'node', format: 'esm', packages: 'external', outdir: join(root, '.closure-unused'), logLevel: 'silent',
+    // Top-level await (the course loader) is fine: nothing is emitted.
+    target: 'esnext',
+  });
+  const files = Object.keys(r.metafile.inputs).filter(f => !f.startsWith('node_modules/') && !f.includes(':')).sort();
+  return Object.fromEntries(files.map(f => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex').slice(0, 16)]));
+}
+
+export function hashOfInputs(inputs: Record<string, string>, digits = 32): string {
+  const sorted = Object.entries(inputs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, digits);
 }

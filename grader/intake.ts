@@ -1,9 +1,10 @@
 // grader/intake.ts — which five files a folder submission holds. Only those are read; a
 // missing file becomes that step's reason, not a crash. (Zips and any-depth search for batch
 // grading are in grader/batch/intake.ts.)
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STEP_FILES } from '../tools/stubs.ts';
+import { COURSE } from './course.ts';
 
 export const MAX_SOURCE_BYTES = 512 * 1024;
 
@@ -14,11 +15,18 @@ export interface Submission {
   problems: Map<string, string>;
 }
 
+/** The submitted files' fingerprint: names and contents, in name order. */
+export function sourcesHash(sources: ReadonlyMap<string, string>): string {
+  const h = createHash('sha256');
+  for (const [f, text] of [...sources].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(f).update('\0').update(text).update('\0');
+  return h.digest('hex').slice(0, 32);
+}
+
 export function readFolder(dir: string): Submission {
   const base = existsSync(join(dir, 'assignments')) ? join(dir, 'assignments') : dir;
   const sources = new Map<string, string>();
   const problems = new Map<string, string>();
-  for (const f of STEP_FILES) {
+  for (const f of COURSE.files) {
     const p = join(base, f);
     if (!existsSync(p)) { problems.set(f, `ファイルがありません / file not found: ${p}`); continue; }
     const st = lstatSync(p);

@@ -10,13 +10,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decode, encode, type Encoded } from './codec.ts';
+import { COURSE } from './course.ts';
 import type { StepModule } from './sandbox/protocol.ts';
 import type { Msg } from './types.ts';
 
 export interface Call { module: StepModule; fn: string; args: unknown[] }
 
 /** What the diagnosis needs to know of a fault (the release ships this, not the patches). */
-export interface FaultInfo { id: string; module: StepModule; title: Msg; hint: Msg; detect: 'output' | 'mutation'; checks: string[] }
+export interface FaultInfo { id: string; module: StepModule; title: Msg; hint: Msg; detect: 'output' | 'mutation' | 'nondeterministic'; checks: string[] }
 
 export type RefModules = Record<StepModule, Record<string, (...a: unknown[]) => unknown>>;
 
@@ -32,7 +33,6 @@ export const variantThrew = (v: unknown): v is VariantThrew =>
   typeof v === 'object' && v !== null && typeof (v as { $threw?: unknown }).$threw === 'string' && Object.keys(v).length === 1;
 
 export interface Oracle {
-  readonly kind: 'live' | 'fixture';
   /** Persist what is worth keeping between runs (no-op where nothing is). */
   flush?(): void;
   reference(call: Call): Promise<unknown>;
@@ -51,11 +51,12 @@ export function callKey(call: Call): string {
 const fresh = (args: unknown[]): unknown[] => decode(encode(args)) as unknown[];
 
 export class LiveOracle implements Oracle {
-  readonly kind = 'live' as const;
   private ref?: Promise<RefModules>;
   private memo = new Map<string, Promise<unknown>>();
   /** key → encoded answer, for fixtures. */
   readonly recorded = new Map<string, Encoded>();
+  /** callKey → the call, for every call the reference answered (fixtures add pairs' digests). */
+  readonly calls = new Map<string, Call>();
 
   /** Expensive derived answers (reference training runs) kept on disk between runs. */
   private disk: Record<string, Encoded> = {};
@@ -82,7 +83,7 @@ export class LiveOracle implements Oracle {
   modules(): Promise<RefModules> {
     this.ref ??= (async () => {
       const out: Partial<RefModules> = {};
-      for (const m of ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising'] as const) {
+      for (const m of COURSE.modules) {
         out[m] = (await import(pathToFileURL(join(this.root, 'solutions', `${m}.ts`)).href)) as never;
       }
       return out as RefModules;
@@ -100,6 +101,7 @@ export class LiveOracle implements Oracle {
   }
 
   reference(call: Call): Promise<unknown> {
+    this.calls.set(callKey(call), call);
     return this.remember(`ref:${callKey(call)}`, async () => {
       const mod = (await this.modules())[call.module];
       return mod[call.fn](...fresh(call.args));
@@ -107,6 +109,7 @@ export class LiveOracle implements Oracle {
   }
 
   variant(faultId: string, call: Call): Promise<unknown> {
+    this.calls.set(callKey(call), call);
     return this.remember(`var:${faultId}:${callKey(call)}`, async () => {
       try {
         const mod = await this.loadVariant(faultId);
@@ -140,10 +143,11 @@ export interface FixtureFile {
   solutionsHash: string;
   faults: FaultInfo[];
   answers: Record<string, Encoded>;
+  /** `a+b:<callKey>` → digest of the pair's answer, for the pairs the release can afford. */
+  pairs?: Record<string, string>;
 }
 
 export class FixtureOracle implements Oracle {
-  readonly kind = 'fixture' as const;
   constructor(private readonly file: FixtureFile) {}
 
   static load(path: string): FixtureOracle {
@@ -161,7 +165,10 @@ export class FixtureOracle implements Oracle {
 
   async variant(faultId: string, call: Call): Promise<unknown> {
     const key = `var:${faultId}:${callKey(call)}`;
-    return key in this.file.answers ? decode(this.file.answers[key]) : undefined;
+    if (key in this.file.answers) return decode(this.file.answers[key]);
+    // Pairs of faults ship as digests of their answers (grader/diagnosis/digest.ts).
+    const d = this.file.pairs?.[`${faultId}:${callKey(call)}`];
+    return d === undefined ? undefined : { $digest: d };
   }
 
   async derived(key: string): Promise<unknown> { return this.answer(`der:${key}`); }

@@ -2,6 +2,7 @@
 // way a call can fail into a message: which file, which function, which line, which shapes.
 import { Matrix } from '../lib/matrix.ts';
 import { encode } from './codec.ts';
+import { COURSE } from './course.ts';
 import type { Call } from './oracle.ts';
 import type { CompileError, Prepared } from './sandbox/compile.ts';
 import { SandboxChild, DEFAULT_LIMITS, type Limits } from './sandbox/child.ts';
@@ -26,11 +27,6 @@ export function describeArgs(names: readonly string[], args: readonly unknown[])
   return parts.join(', ');
 }
 
-const ARG_NAMES: Record<string, readonly string[]> = {
-  sigmoid: ['a'], forward: ['params', 'X', 'output'], squaredError: ['X', 'Xhat'], crossEntropy: ['X', 'Xhat'],
-  backward: ['params', 'fwd', 'X'], sgdStep: ['params', 'grads', 'eta'], adamInit: ['params'],
-  adamStep: ['params', 'grads', 'state', 't', 'hp'], corrupt: ['X', 'sigma', 'rng'],
-};
 
 /** "(01_forward.ts line 31)"; a compile error also gives the column. */
 function whereOf(e: ErrorInfo): Msg {
@@ -62,7 +58,7 @@ export function explain(e: ErrorInfo, call?: Call): Msg {
   const fn = e.fn ?? call?.fn;
   const where = whereOf(e);
   const cause = causeOf(e);
-  const shapes = call ? describeArgs(ARG_NAMES[call.fn] ?? [], call.args) : '';
+  const shapes = call ? describeArgs(COURSE.paramsOf(call.fn) ?? [], call.args) : '';
   const shapeLine = shapes ? msg(`\n  引数の形: ${shapes}`, `\n  argument shapes: ${shapes}`) : msg('', '');
   switch (e.kind) {
     case 'not-implemented':
@@ -95,7 +91,7 @@ export class StudentRunner {
   private children = new Map<StepId, SandboxChild>();
   /** A module that cannot be loaded, or a function that hung: later calls fail at once. */
   private fatal = new Map<string, ErrorInfo>();
-  private trainFatal?: ErrorInfo;
+  private programFatal?: ErrorInfo;
 
   constructor(readonly prepared: Prepared, readonly limits: Limits = DEFAULT_LIMITS) {
     for (const [file, err] of prepared.compileErrors) this.fatal.set(file.replace(/\.ts$/, ''), compileInfo(err));
@@ -116,17 +112,18 @@ export class StudentRunner {
     return { ok: false, error: r.error, explain: explain(r.error, call) };
   }
 
-  async train(step: StepId, opts: unknown, data: unknown): Promise<Outcome> {
-    for (const m of ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising']) {
+  /** A program step's job (lecture 4: a training run with the student's own steps). */
+  async program(step: StepId, opts: unknown, data: unknown): Promise<Outcome> {
+    for (const m of COURSE.modules) {
       const known = this.fatal.get(m);
       if (known) return { ok: false, error: known, explain: explain(known) };
     }
     // A training run that hung or crashed will do so again: later runs fail at once.
-    if (this.trainFatal) return { ok: false, error: this.trainFatal, explain: explain(this.trainFatal) };
-    const r = await this.child(step).run({ kind: 'train', opts: encode(opts), data: encode(data) });
+    if (this.programFatal) return { ok: false, error: this.programFatal, explain: explain(this.programFatal) };
+    const r = await this.child(step).run({ kind: 'program', opts: encode(opts), data: encode(data) });
     if (r.ok) return r;
     if (r.error.module) this.remember(r.error, r.error.module, `${r.error.module}.${r.error.fn ?? '?'}`);
-    if (r.error.kind === 'timeout' || r.error.kind === 'crash' || r.error.kind === 'protocol') this.trainFatal = r.error;
+    if (r.error.kind === 'timeout' || r.error.kind === 'crash' || r.error.kind === 'protocol') this.programFatal = r.error;
     return { ok: false, error: r.error, explain: explain(r.error) };
   }
 

@@ -1,8 +1,7 @@
 // grader/types.ts — the grader's vocabulary: steps, messages, rubric entries, verdicts.
 
-/** 01–05 are the lecture's steps; 06 is training with the student's own steps. */
-export type StepId = '01' | '02' | '03' | '04' | '05' | '06';
-export const STEP_IDS: readonly StepId[] = ['01', '02', '03', '04', '05', '06'];
+/** A step's id as the course manifest declares it ('01', …); the engine knows no fixed list. */
+export type StepId = string;
 
 /** Every student-facing text exists in Japanese and English. */
 export interface Msg { ja: string; en: string }
@@ -10,6 +9,12 @@ export type Lang = keyof Msg;
 export const msg = (ja: string, en: string): Msg => ({ ja, en });
 
 export type Visibility = 'public' | 'hidden';
+
+/**
+ * What an untouched stub throws (`'<module>: <fn>() は未実装 / not implemented'`): the stub
+ * generator writes it, the sandbox runner and `make train` recognise it.
+ */
+export const NOT_IMPLEMENTED = '未実装 / not implemented';
 
 export interface RubricEntry {
   id: string;
@@ -19,6 +24,8 @@ export interface RubricEntry {
   title: Msg;
   /** Seeds of the random cases; hidden checks use other seeds and shapes than public ones. */
   seed: number;
+  /** The student function the check is about, where it is one of several in its step. */
+  fn?: string;
 }
 
 export type Status = 'passed' | 'failed' | 'error';
@@ -40,8 +47,31 @@ export interface Verdict {
    * this check failed (an untouched stub: the report says so in one line).
    */
   missing?: string[];
-  /** The diagnosed mistake, when the output matched a known wrong variant. */
+  /** The diagnosed mistake, when the step's failures matched a known wrong variant. */
   fault?: FaultMatch;
+  /** Two mistakes at once (a pair of catalogued faults explains the step): both, `fault` first. */
+  faults?: FaultMatch[];
+  /** Measured relations of wrong outputs to the expected ones (a factor, a transpose): never a diagnosis. */
+  observations?: Msg[];
   seed: number;
   seconds: number;
+}
+
+// ── the fault catalogue: what a catalogued mistake is (the course's `faults` module lists them) ──
+export interface Patch { find: string; replace: string }
+
+export interface Fault {
+  id: string;
+  /** The step file's module name (`02_backward`) whose reference the patches change. */
+  module: string;
+  patches: Patch[];
+  /** Every public check of its step that this mistake fails (rubric ids). */
+  checks: string[];
+  title: Msg;
+  hint: Msg;
+  /**
+   * 'output': recognised by its return values; 'mutation': by the arguments it modifies;
+   * 'nondeterministic': by different answers to the same call (Math.random).
+   */
+  detect?: 'output' | 'mutation' | 'nondeterministic';
 }

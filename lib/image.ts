@@ -7,39 +7,28 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PNG } from 'pngjs';
 import { Matrix } from './matrix.ts';
+import { drawText, fontMetrics, textWidth, type Plot } from './text.ts';
 
 export interface GridOptions {
   perRow: number;        // tiles per row
-  rowLabels?: string[];  // one label per row of tiles, drawn in a strip at the left
-  scale?: number;        // integer zoom of the whole picture (default 2: 28 px is tiny on screen)
+  rowLabels?: string[];  // one label per row of tiles, drawn in a strip at the left ('\n' = next line)
+  title?: string;        // drawn in a band above the tiles ('\n' = next line)
+  scale?: number;        // integer zoom of the tiles (default 2: 28 px is tiny on screen); text is drawn at full size
   pad?: number;          // grey gap between tiles, in unscaled pixels (default 2)
+  fontSize?: number;     // px of the row labels (default 13; the title is 2 px larger)
 }
 
 export interface GrayImage { width: number; height: number; gray: Uint8Array }
+/** 8-bit RGB, 3 bytes per pixel, row by row. */
+export interface RgbImage { width: number; height: number; rgb: Uint8Array }
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 const GAP_GRAY = 96; // the gap is grey so that tiles with a light border stay apart
 const TEXT_GRAY = 255;
-
-// Classic 5×7 font for ASCII 32…126: 5 bytes per glyph, one per column, bit 0 = top row.
-const FONT_HEX =
-  '0000000000 00005f0000 0007000700 147f147f14 242a7f2a12 2313086462 3649552250 0005030000' + //  !"#$%&'
-  '001c224100 0041221c00 082a1c2a08 08083e0808 0050300000 0808080808 0060600000 2010080402' + // ()*+,-./
-  '3e5149453e 00427f4000 4261514946 2141454b31 1814127f10 2745454539 3c4a494930 0171090503' + // 01234567
-  '3649494936 064949291e 0036360000 0056360000 0008142241 1414141414 4122140800 0201510906' + // 89:;<=>?
-  '324979413e 7e1111117e 7f49494936 3e41414122 7f4141221c 7f49494941 7f09090101 3e41415132' + // @ABCDEFG
-  '7f0808087f 00417f4100 2040413f01 7f08142241 7f40404040 7f0204027f 7f0408107f 3e4141413e' + // HIJKLMNO
-  '7f09090906 3e4151215e 7f09192946 4649494931 01017f0101 3f4040403f 1f2040201f 7f2018207f' + // PQRSTUVW
-  '6314081463 0304780403 6151494543 00007f4141 0204081020 41417f0000 0402010204 4040404040' + // XYZ[\]^_
-  '0001020400 2054545478 7f48444438 3844444420 384444487f 3854545418 087e090102 081454543c' + // `abcdefg
-  '7f08040478 00447d4000 2040443d00 007f102844 00417f4000 7c04180478 7c08040478 3844444438' + // hijklmno
-  '7c14141408 081414187c 7c08040408 4854545420 043f444020 3c4040207c 1c2040201c 3c4030403c' + // pqrstuvw
-  '4428102844 0c5050503c 4464544c44 0008364100 00007f0000 0041360800 0804081008'; // xyz{|}~
-const FONT = Uint8Array.from(FONT_HEX.replace(/ /g, '').match(/../g)!, (h) => parseInt(h, 16));
-const GLYPH_W = 5;
-const GLYPH_H = 7;
-const ADVANCE = GLYPH_W + 1;
+const LABEL_SIZE = 13;  // px: Japanese stays legible from 12 px on
+const TITLE_SIZE = 15;
+const MARGIN = 6;       // px around the text of labels and titles
 
 function shape(m: Matrix): string {
   return `${m.rows}×${m.cols}`;
@@ -64,81 +53,103 @@ function pixel(images: Matrix, j: number, r: number, c: number): number {
   return v > 0 ? (v < 1 ? v : 1) : 0;
 }
 
-function drawText(gray: Uint8Array, width: number, x0: number, y0: number, text: string): void {
-  let x = x0;
-  for (const ch of text) {
-    let code = ch.codePointAt(0)!;
-    if (code < 32 || code > 126) code = 63; // '?' for anything the font lacks
-    for (let c = 0; c < GLYPH_W; c++) {
-      const bits = FONT[(code - 32) * GLYPH_W + c];
-      for (let r = 0; r < GLYPH_H; r++) if (bits & (1 << r)) gray[(y0 + r) * width + x + c] = TEXT_GRAY;
-    }
-    x += ADVANCE;
-  }
+/** A Plot that blends `value` into a grey image by coverage. */
+export function grayPlot(img: GrayImage, value: number): Plot {
+  return (x, y, a) => {
+    const k = y * img.width + x;
+    img.gray[k] = Math.round(img.gray[k] * (1 - a) + value * a);
+  };
 }
 
-/** Lay the columns of `images` out as 28×28 tiles, perRow per row, on a grey canvas. */
+/** Lines of text stacked at `size` px, the block's top at y; returns nothing, draws through plot. */
+function drawLines(img: GrayImage, lines: string[], x: number, top: number, size: number): void {
+  const { ascent, lineHeight } = fontMetrics(size);
+  const plot = grayPlot(img, TEXT_GRAY);
+  lines.forEach((line, i) => drawText(plot, img.width, img.height, line, x, Math.round(top + i * lineHeight + ascent * 0.88), size));
+}
+
+/** Height in px of `n` lines of text at `size` px, as drawLines stacks them. */
+function linesHeight(n: number, size: number): number {
+  const { ascent, descent, lineHeight } = fontMetrics(size);
+  return n === 0 ? 0 : Math.ceil((n - 1) * lineHeight + (ascent + descent) * 0.88);
+}
+
+/** Lay the columns of `images` out as 28×28 tiles, perRow per row, on a grey canvas, with
+ *  optional row labels at the left and a title above (both in the real font, at full size). */
 export function tileGrid(images: Matrix, opts: GridOptions): GrayImage {
   const what = 'tileGrid';
   checkTiles(what, images, opts.perRow);
   const scale = opts.scale ?? 2;
   const pad = opts.pad ?? 2;
+  const size = opts.fontSize ?? LABEL_SIZE;
   checkCount(what, 'scale', scale, 1);
   checkCount(what, 'pad', pad, 0);
+  if (!(size >= 6 && size <= 200)) throw new Error(`${what}: fontSize must be between 6 and 200 px, got ${size}`);
   const n = images.cols;
   const cols = Math.min(opts.perRow, n);
   const rows = Math.ceil(n / opts.perRow);
-  const labels = opts.rowLabels;
+  const labels = opts.rowLabels?.map(l => l.split('\n'));
   if (labels !== undefined && labels.length !== rows) {
     throw new Error(`${what}: expected ${rows} rowLabels (${n} images, ${opts.perRow} per row), got ${labels.length}`);
   }
-  const longest = labels ? Math.max(0, ...labels.map((l) => [...l].length)) : 0;
-  const strip = longest > 0 ? 2 + longest * ADVANCE : 0; // 2 px margin before the text
+  const titleSize = size + 2;
+  const titleLines = opts.title ? opts.title.split('\n') : [];
+  const widest = (lines: string[], px: number) => Math.max(0, ...lines.map(l => Math.ceil(textWidth(l, px))));
+  const labelWidth = labels ? widest(labels.flat(), size) : 0;
+  const strip = labelWidth > 0 ? labelWidth + 2 * MARGIN - pad * scale : 0; // the tiles' own gap is the right margin
+  const band = titleLines.length > 0 ? linesHeight(titleLines.length, titleSize) + 2 * MARGIN - pad * scale : 0;
 
-  const w = strip + pad + cols * (SIDE + pad);
-  const h = pad + rows * (SIDE + pad);
-  const gray = new Uint8Array(w * h).fill(GAP_GRAY);
+  const pitch = (SIDE + pad) * scale;
+  const tilesW = pad * scale + cols * pitch;
+  const w = Math.max(Math.max(0, strip) + tilesW, titleLines.length > 0 ? widest(titleLines, titleSize) + 2 * MARGIN : 0);
+  const h = Math.max(0, band) + pad * scale + rows * pitch;
+  const img: GrayImage = { width: w, height: h, gray: new Uint8Array(w * h).fill(GAP_GRAY) };
+  const x0 = Math.max(0, strip) + pad * scale, y0 = Math.max(0, band) + pad * scale;
   for (let j = 0; j < n; j++) {
-    const x0 = strip + pad + (j % opts.perRow) * (SIDE + pad);
-    const y0 = pad + Math.floor(j / opts.perRow) * (SIDE + pad);
-    for (let r = 0; r < SIDE; r++) {
-      for (let c = 0; c < SIDE; c++) gray[(y0 + r) * w + x0 + c] = Math.round(255 * pixel(images, j, r, c));
+    const left = x0 + (j % opts.perRow) * pitch;
+    const top = y0 + Math.floor(j / opts.perRow) * pitch;
+    for (let r = 0; r < SIDE * scale; r++) {
+      const row = (top + r) * w + left;
+      const src = Math.floor(r / scale);
+      for (let c = 0; c < SIDE * scale; c++) img.gray[row + c] = Math.round(255 * pixel(images, j, src, Math.floor(c / scale)));
     }
   }
-  labels?.forEach((l, row) => drawText(gray, w, 2, pad + row * (SIDE + pad) + (SIDE - GLYPH_H) / 2 | 0, l));
-  if (scale === 1) return { width: w, height: h, gray };
-
-  // Nearest-neighbour zoom of the whole canvas, text included.
-  const W = w * scale;
-  const big = new Uint8Array(W * h * scale);
-  for (let y = 0; y < h * scale; y++) {
-    const src = Math.floor(y / scale) * w;
-    for (let x = 0; x < W; x++) big[y * W + x] = gray[src + Math.floor(x / scale)];
-  }
-  return { width: W, height: h * scale, gray: big };
+  if (titleLines.length > 0) drawLines(img, titleLines, MARGIN, MARGIN, titleSize);
+  labels?.forEach((lines, row) => {
+    const middle = y0 + row * pitch + (SIDE * scale) / 2;
+    drawLines(img, lines, MARGIN, middle - linesHeight(lines.length, size) / 2, size);
+  });
+  return img;
 }
 
-/** An 8-bit greyscale PNG file's bytes. */
-export function encodePng(img: GrayImage): Buffer {
-  const { width, height, gray } = img;
+/** A PNG file's bytes: 8-bit greyscale for a GrayImage, 8-bit RGB for an RgbImage. */
+export function encodePng(img: GrayImage | RgbImage): Buffer {
+  const { width, height } = img;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new Error(`encodePng: width and height must be integers ≥ 1, got ${width}×${height}`);
   }
-  if (gray.length !== width * height) {
-    throw new Error(`encodePng: a ${width}×${height} image needs ${width * height} grey values, got ${gray.length}`);
+  const [bytes, channels, what] = 'rgb' in img ? [img.rgb, 3, 'RGB bytes'] : [img.gray, 1, 'grey values'];
+  if (bytes.length !== width * height * channels) {
+    throw new Error(`encodePng: a ${width}×${height} image needs ${width * height * channels} ${what}, got ${bytes.length}`);
   }
+  const colorType = channels === 3 ? 2 : 0;
   const png = new PNG(); // no size yet: avoids allocating an unused RGBA buffer
   png.width = width;
   png.height = height;
-  png.data = Buffer.from(gray.buffer, gray.byteOffset, gray.byteLength);
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  png.data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: false });
+}
+
+/** Writes the bytes of a picture to `path`, creating its folder if needed. */
+export function writePng(path: string, img: GrayImage | RgbImage): void {
+  const bytes = encodePng(img);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, bytes);
 }
 
 /** tileGrid + encodePng, written to `path` (its folder is created if needed). */
 export function writePngGrid(path: string, images: Matrix, opts: GridOptions): void {
-  const bytes = encodePng(tileGrid(images, opts));
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, bytes);
+  writePng(path, tileGrid(images, opts));
 }
 
 /** Each column scaled to [0,1] by its own min and max (a constant column becomes 0.5).

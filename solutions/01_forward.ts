@@ -4,8 +4,9 @@ import { addBiasRow, type Matrix } from '../lib/matrix.ts';
 import type { ForwardResult, OutputKind, Params } from '../lib/model.ts';
 
 /**
- * ロジスティックシグモイド f(a) = 1 / (1 + e^{−a})
- * Logistic sigmoid. Must not give NaN for large |a| (a = ±1000).
+ * ロジスティックシグモイド / logistic sigmoid
+ *   f(a) = 1 / (1 + e^{−a})
+ * |a| が大きくても (a = ±1000) NaN を返さないこと / must not give NaN for large |a| (a = ±1000).
  */
 export function sigmoid(a: number): number {
   // BEGIN SOLUTION

@@ -3,7 +3,7 @@ import { Matrix } from '../lib/matrix.ts';
 import { LECTURE_ADAM, type AdamHyper, type AdamState, type Grads, type Params } from '../lib/model.ts';
 
 /**
- * m と v の初期値は 0 / m and v start at zero:
+ * adam の状態 m, v の初期値 / Adam's initial state m, v
  *   m ← 0,  v ← 0   (W0, W1 と同じ形の零行列 / zero matrices shaped like W0 and W1)
  */
 export function adamInit(params: Params): AdamState {
@@ -17,7 +17,8 @@ export function adamInit(params: Params): AdamState {
 }
 
 /**
- * adam の 1 ステップ (演算はすべて成分ごと / every operation elementwise), t = 1, 2, … は更新回数:
+ * adam の 1 ステップ。演算はすべて成分ごと、t = 1, 2, … は更新の回数。
+ * One Adam step. Every operation is elementwise; t = 1, 2, … counts the updates.
  *   m ← β1 m + (1 − β1) ∂E/∂W
  *   v ← β2 v + (1 − β2) ∂E/∂W ⊙ ∂E/∂W
  *   m̂ ← m / (1 − β1ᵗ),   v̂ ← v / (1 − β2ᵗ)

@@ -1,4 +1,4 @@
-// An error thrown by student code is explained (issue 5): which function, which line of the
+// An error thrown by student code is explained: which function, which line of the
 // student's .ts file (the child runs the compiled JavaScript with --enable-source-maps, and
 // the runner reads the first stack frame in a student file), and the shapes of the arguments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grade, pool, type GradeReport } from '../grader/engine.ts';
-import { FAULTS, type Fault } from '../grader/faults/catalogue.ts';
+import { FAULTS, } from '../course/faults.ts';
+import type { Fault } from '../grader/types.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
 import { readFolder } from '../grader/intake.ts';
 import type { Oracle } from '../grader/oracle.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { grade } from '../grader/engine.ts';
-import { FAULTS } from '../grader/faults/catalogue.ts';
+import { FAULTS } from '../course/faults.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
 import { readFolder } from '../grader/intake.ts';
 import { FixtureOracle, type Oracle } from '../grader/oracle.ts';

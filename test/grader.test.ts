@@ -1,6 +1,6 @@
 // The grader end to end: the reference scores 100 (all public points, and the hidden ones),
 // the untouched stubs score 0 without a crash, one step can be graded alone, results.json and
-// JUnit have the shapes CI and Gradescope read, the report speaks ja or en (LANG by default),
+// JUnit have the shapes CI and Gradescope read, the report speaks ja or en (GRADE_LANG, then the locale),
 // and the CLI exits 0 whenever grading ran, whatever the score, and 2 when it could not.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 /** `npx tsx grader/cli.ts …` in a child process, with the given locale. */
 function cli(args: string[], locale: Record<string, string> = { LANG: 'C.UTF-8' }): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LANG: undefined, LC_ALL: undefined, LC_MESSAGES: undefined, ...locale };
+  const env: NodeJS.ProcessEnv = { ...process.env, GRADE_LANG: undefined, LANG: undefined, LC_ALL: undefined, LC_MESSAGES: undefined, ...locale };
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'grader/cli.ts'), ...args], { cwd: ROOT, env });
     let stdout = '', stderr = '';
@@ -159,7 +159,7 @@ describe('through the CLI', () => {
     expect(ref.stdout).not.toMatch(/\x1b\[/); // not a terminal: no colour codes
   });
 
-  it('results.json and JUnit have the documented shapes (SPEC section 7)', () => {
+  it('results.json and JUnit have the documented shapes (Gradescope's results.json, JUnit)', () => {
     for (const name of ['ref', 'stubs']) {
       const r = readJson(join(out, `${name}.json`));
       checkResultsShape(r);
@@ -231,11 +231,11 @@ describe('in process', () => {
     expect(parseXml(xml).find(e => e.name === 'error')!.text).toContain('<b>"x" & \'y\' ]]> </b>');
   });
 
-  it('the report speaks Japanese or English: --lang, else LC_ALL, LC_MESSAGES, LANG', async () => {
+  it('the report speaks Japanese or English: --lang, else GRADE_LANG, else LC_ALL, LC_MESSAGES, LANG (the full table: test/lang.test.ts)', async () => {
     expect(defaultLang({ LANG: 'ja_JP.UTF-8' })).toBe('ja');
     expect(defaultLang({ LANG: 'en_US.UTF-8' })).toBe('en');
-    expect(defaultLang({})).toBe('en');
-    expect(defaultLang({ LC_ALL: 'C', LANG: 'ja_JP.UTF-8' })).toBe('en');
+    expect(defaultLang({})).toBe('ja');
+    expect(defaultLang({ LC_ALL: 'C', LANG: 'en_US.UTF-8' })).toBe('ja');
     expect(defaultLang({ LC_MESSAGES: 'ja_JP', LANG: 'en_US' })).toBe('ja');
     expect(parseLang('ja', { LANG: 'en_US' })).toBe('ja');
     expect(parseLang('en', { LANG: 'ja_JP' })).toBe('en');

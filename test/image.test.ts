@@ -18,6 +18,13 @@ function images(n: number, ink: [number, number, number, number][] = []): Matrix
 
 const at = (img: { width: number; gray: Uint8Array }, x: number, y: number) => img.gray[y * img.width + x];
 
+/** Pixels of text ink (lighter than the grey gap by a clear margin) in the box [x0, x1) × [y0, y1). */
+function inked(img: { width: number; gray: Uint8Array }, x0: number, x1: number, y0: number, y1: number): number {
+  let n = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (at(img, x, y) >= 160) n++;
+  return n;
+}
+
 describe('tileGrid', () => {
   it('lays tiles out left to right, perRow per row, with a grey gap', () => {
     // Tile 1 (second in the first row) has one white pixel at row 5, col 7; tile 2 starts row 2.
@@ -48,19 +55,34 @@ describe('tileGrid', () => {
     const a = tileGrid(imgs, { perRow: 2, pad: 2, scale: 1, rowLabels: ['in', 'out'] });
     const b = tileGrid(imgs, { perRow: 2, pad: 2, scale: 1, rowLabels: ['in', 'OUT'] });
     const strip = a.width - plain.width;
-    expect(strip).toBeGreaterThan(3 * 5); // room for three 5-px glyphs
+    expect(strip).toBeGreaterThan(3 * 5); // room for "out" at 13 px
     expect(a.height).toBe(plain.height);
-    const inked = (img: typeof a, y0: number, y1: number) => {
-      let n = 0;
-      for (let y = y0; y < y1; y++) for (let x = 0; x < strip; x++) if (at(img, x, y) === 255) n++;
-      return n;
-    };
-    expect(inked(a, 2, 30)).toBeGreaterThan(5);          // "in" on row 0
-    expect(inked(a, 32, 60)).toBeGreaterThan(5);         // "out" on row 1
-    expect(inked(plain, 0, plain.height)).toBe(0);
+    expect(inked(a, 0, strip, 2, 30)).toBeGreaterThan(5);   // "in" beside row 0
+    expect(inked(a, 0, strip, 32, 60)).toBeGreaterThan(5);  // "out" beside row 1
+    expect(inked(plain, 0, plain.width, 0, plain.height)).toBe(0);
     expect(Buffer.from(a.gray).equals(Buffer.from(b.gray))).toBe(false);
     // The tiles themselves are unchanged, only shifted right by the strip.
     expect(at(a, strip + 2, 2)).toBe(at(plain, 2, 2));
+  });
+
+  it('draws two-line labels (Japanese, then English) and a title band, at full size whatever the scale', () => {
+    const imgs = images(6);
+    const plain = tileGrid(imgs, { perRow: 3, scale: 2 });
+    const g = tileGrid(imgs, { perRow: 3, scale: 2, rowLabels: ['原画像\noriginal', '再現画像\nreconstruction'], title: 'テスト画像の再現 / test digits' });
+    const band = g.height - plain.height;
+    const strip = g.width - plain.width;
+    expect(band).toBeGreaterThan(13);  // one 15 px line of title
+    expect(strip).toBeGreaterThan(60); // "reconstruction" at 13 px
+    expect(inked(g, 0, g.width, 0, band)).toBeGreaterThan(100);
+    // Each label's two lines: ink in the upper and in the lower half of its row of tiles.
+    for (const row of [0, 1]) {
+      const top = band + 4 + row * 60;
+      expect(inked(g, 0, strip, top, top + 28), `row ${row}, Japanese line`).toBeGreaterThan(20);
+      expect(inked(g, 0, strip, top + 28, top + 56), `row ${row}, English line`).toBeGreaterThan(20);
+    }
+    // Anti-aliased text: edges blend into the grey, so there are values between grey and white.
+    const greys = new Set(g.gray.subarray(0, band * g.width));
+    expect([...greys].filter(v => v > 100 && v < 250).length).toBeGreaterThan(20);
   });
 
   it('rejects wrong inputs, saying what was expected and what came', () => {
@@ -71,6 +93,7 @@ describe('tileGrid', () => {
     expect(() => tileGrid(images(5), { perRow: 2, rowLabels: ['a', 'b'] })).toThrow(/expected 3 rowLabels.*got 2/);
     expect(() => tileGrid(images(1), { perRow: 1, scale: 0 })).toThrow(/scale must be an integer ≥ 1, got 0/);
     expect(() => tileGrid(images(1), { perRow: 1, pad: -1 })).toThrow(/pad must be an integer ≥ 0, got -1/);
+    expect(() => tileGrid(images(1), { perRow: 1, fontSize: 2 })).toThrow(/fontSize must be between 6 and 200 px, got 2/);
   });
 });
 
@@ -88,12 +111,20 @@ describe('PNG output', () => {
         throw new Error(`pixel ${k}: PNG has ${Array.from(png.data.subarray(4 * k, 4 * k + 4))}, expected grey ${g.gray[k]}`);
       }
     }
-    const strip = g.width - 2 * (2 + 3 * 30);
+    const strip = g.width - 2 * (2 + 3 * 30); // tiles at scale 2 follow the label strip
     expect(png.data[4 * ((2 * 2) * g.width + strip + 2 * 2)]).toBe(255); // image 0, pixel (0,0)
+  });
+
+  it('writes an RGB picture that decodes to the same colours', () => {
+    const rgb = Uint8Array.from({ length: 3 * 4 * 3 }, (_, k) => (k * 37) % 256);
+    const png = PNG.sync.read(encodePng({ width: 4, height: 3, rgb }));
+    expect([png.width, png.height]).toEqual([4, 3]);
+    for (let p = 0; p < 12; p++) expect(Array.from(png.data.subarray(4 * p, 4 * p + 3)), `pixel ${p}`).toEqual(Array.from(rgb.subarray(3 * p, 3 * p + 3)));
   });
 
   it('checks the size against the data', () => {
     expect(() => encodePng({ width: 2, height: 2, gray: new Uint8Array(3) })).toThrow(/needs 4 grey values, got 3/);
+    expect(() => encodePng({ width: 2, height: 2, rgb: new Uint8Array(4) })).toThrow(/needs 12 RGB bytes, got 4/);
     expect(() => encodePng({ width: 0, height: 2, gray: new Uint8Array(0) })).toThrow(/got 0×2/);
   });
 });

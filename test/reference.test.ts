@@ -23,7 +23,7 @@ function params(seed: number, std = 0.5): Params {
   return initParams(d, q, new Rng(seed), std);
 }
 
-/** The lecture's loss, written with scalar loops from SPEC §3 (independent of solutions/). */
+/** The lecture's loss, written with scalar loops from the lecture's definition (independent of solutions/). */
 function lossByLoops(p: Params, X: Matrix, output: OutputKind): number {
   const f = (a: number) => 1 / (1 + Math.exp(-a));
   let E = 0;

@@ -1,6 +1,6 @@
 // The student release's own test suite (`make test` in the unzipped Lec4/; it runs here too).
 // Small on purpose: the given lib/ works on this machine, and the grader runs end to end on a
-// submission where nothing is implemented yet, without crashing (SPEC 5: stubs score 0).
+// submission where nothing is implemented yet, without crashing (stubs score 0).
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

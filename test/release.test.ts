@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAULTS } from '../grader/faults/catalogue.ts';
+import { FAULTS } from '../course/faults.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
 import type { GradescopeResults } from '../grader/report/results.ts';
 import { RUBRIC } from '../grader/rubric.ts';
 import { buildRelease, FORBIDDEN, isTellingLine, leakProblems, TOP, type ReleaseFile } from '../tools/release.ts';
-import { solutionLines, STEP_FILES, stubsFrom } from '../tools/stubs.ts';
+import { solutionLines, stubsFrom } from '../tools/stubs.ts';
+import { COURSE } from '../grader/course.ts';
+const STEP_FILES = COURSE.files;
 
 const root = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'lec4-release-test-'));

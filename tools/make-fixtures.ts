@@ -8,6 +8,10 @@ import { grade } from '../grader/engine.ts';
 import { readFolder } from '../grader/intake.ts';
 import { liveOracle, ROOT } from '../grader/setup.ts';
 import { writeAtomic } from '../grader/report/results.ts';
+import { COURSE } from '../grader/course.ts';
+import { digest } from '../grader/diagnosis/digest.ts';
+import { pairId } from '../grader/diagnosis/step.ts';
+import { variantThrew } from '../grader/oracle.ts';
 import { FIXTURE_REL, GENERATED_BY, fixtureInputs, hashOfInputs, serializeFixture, type GeneratedFixture } from './fixtures.ts';
 
 const outArg = process.argv.indexOf('--out');
@@ -28,15 +32,48 @@ if (hashOfInputs(fixtureInputs(ROOT)) !== hashOfInputs(inputs)) {
   process.exit(1);
 }
 
+// Pairs of faults (two mistakes at once): the release cannot ship their answers whole, so it
+// ships a digest of each pair's answer to every public call, module by module in step order,
+// as far as PAIR_BUDGET allows (the zip must stay under 2 MB).
+const PAIR_BUDGET = 700 * 1024;
+const pairs: Record<string, string> = {};
+const pairModules: string[] = [];
+let pairBytes = 0;
+for (const module of COURSE.modules) {
+  const fs = oracle.faults().filter(f => f.module === module && f.detect === 'output');
+  const calls = [...oracle.calls].filter(([key]) => key.startsWith(`${module}.`));
+  const mine: Record<string, string> = {};
+  let bytes = 0;
+  for (let i = 0; i < fs.length; i++) {
+    for (let j = i + 1; j < fs.length; j++) {
+      const id = pairId(fs[i].id, fs[j].id);
+      for (const [key, call] of calls) {
+        const answer = await oracle.variant(id, call);
+        if (answer === undefined) continue;
+        // Two faults that patch the same line cannot be made together: not a pair.
+        if (variantThrew(answer) && answer.$threw.startsWith(`fault ${id}:`)) break;
+        mine[`${id}:${key}`] = digest(answer);
+        bytes += id.length + key.length + 22;
+      }
+    }
+  }
+  if (pairBytes + bytes > PAIR_BUDGET) break;
+  Object.assign(pairs, mine);
+  pairBytes += bytes;
+  pairModules.push(module);
+}
+
 const fixture: GeneratedFixture = {
   generatedBy: GENERATED_BY,
   format: 1,
   solutionsHash: hashOfInputs(inputs),
   inputs,
   faults: [...oracle.faults()],
-  answers: Object.fromEntries(oracle.recorded),
+  answers: Object.fromEntries([...oracle.recorded].filter(([k]) => !k.includes('+'))),
+  pairs,
 };
 const text = serializeFixture(fixture);
 writeAtomic(out, text);
-console.log(`wrote ${relative(process.cwd(), out) || out}: ${oracle.recorded.size} answers, ${fixture.faults.length} faults, `
+console.log(`wrote ${relative(process.cwd(), out) || out}: ${Object.keys(fixture.answers).length} answers, ${fixture.faults.length} faults, `
+  + `pairs of ${pairModules.join(', ') || 'no module'} (${Object.keys(pairs).length} digests), `
   + `${(Buffer.byteLength(text) / 1024).toFixed(0)} KB, reference ${report.score}/${report.checkedPoints}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -4,22 +4,17 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseLang } from '../report/lang.ts';
-import { STEP_IDS, type StepId } from '../types.ts';
+import { LANG_HELP, parseLang } from '../report/lang.ts';
+import { parseStep } from '../cli-args.ts';
+import type { StepId } from '../types.ts';
 import { parseShard, type Shard } from './gradebook.ts';
 import { mergeShards, runBatch } from './run.ts';
+import { prepareMoodle } from '../lms/moodle.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}"`);
   return n;
-}
-
-// Not imported from cli.ts: cli.ts imports this module while its own top level is running.
-function parseStep(value: string): StepId {
-  const s = value.padStart(2, '0') as StepId;
-  if (!STEP_IDS.includes(s)) throw new InvalidArgumentError(`expected a step 1–6, got "${value}"`);
-  return s;
 }
 
 function shardArg(value: string): Shard {
@@ -48,9 +43,11 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'submissions graded at a time (default: the number of cores)', positiveInt)
     .option('--shard <i/n>', 'grade only shard i of n (1-based, stable by a hash of the id); join the outputs with merge', shardArg)
     .option('--force', 'regrade submissions whose content and grader are unchanged')
-    .option('--lang <ja|en>', 'language of feedback.md and results.json (default: from LANG / LC_ALL)')
+    .option('--lang <ja|en>', `feedback.md, results.json: ${LANG_HELP}`)
     .option('--step <n...>', 'grade only these steps, for a quick trial run (totals are then out of fewer points)')
-    .action(async (o: { submissions: string; out: string; jobs?: number; shard?: Shard; force?: boolean; lang?: string; step?: string[] }) => {
+    .option('--moodle-worksheet <csv>', "fill this Moodle offline grading worksheet with the grades (SUBMISSIONS may be Moodle's \"Download all submissions\" zip or folder)")
+    .option('--moodle-out <csv>', 'where the filled worksheet goes (default: OUT/<worksheet name>-filled.csv)')
+    .action(async (o: { submissions: string; out: string; jobs?: number; shard?: Shard; force?: boolean; lang?: string; step?: string[]; moodleWorksheet?: string; moodleOut?: string }) => {
       const steps: StepId[] | undefined = o.step?.map(parseStep);
       // Interrupted: finished submissions are on disk already; stop the sandboxes in flight (a
       // child stuck in an infinite loop would otherwise outlive us, its timer gone) and say how
@@ -62,10 +59,13 @@ export function register(program: Command): void {
           process.exit(code);
         });
       }
-      await runBatch({
+      // A Moodle download is laid out by participant; a worksheet is read before grading starts.
+      const moodle = await prepareMoodle({ submissions: o.submissions, out: o.out, worksheet: o.moodleWorksheet, worksheetOut: o.moodleOut, sharded: !!o.shard });
+      const outcome = await runBatch({
         submissions: o.submissions, out: o.out, lang: parseLang(o.lang), jobs: o.jobs ?? availableParallelism(),
-        shard: o.shard, force: o.force, steps,
+        shard: o.shard, force: o.force, steps, listing: moodle.listing,
       });
+      moodle.finish(outcome.metas);
     });
 
   program.command('merge')

@@ -5,8 +5,9 @@
 import { createHash } from 'node:crypto';
 import type { GradeReport } from '../engine.ts';
 import { sanitize } from '../report/terminal.ts';
-import { RUBRIC, STEP_FILES as STEP_FILE_OF, STEP_TITLES } from '../rubric.ts';
-import { STEP_IDS, type Lang, type Msg, type StepId, type Verdict } from '../types.ts';
+import { COURSE } from '../course.ts';
+import { RUBRIC, STEP_FILES as STEP_FILE_OF, STEP_IDS, STEP_TITLES } from '../rubric.ts';
+import type { Lang, Msg, StepId, Verdict } from '../types.ts';
 import { plural, STEP_FILES, type BatchSubmission } from './intake.ts';
 
 export type Status = 'ok' | 'partial' | 'incomplete' | 'error';
@@ -88,7 +89,7 @@ export function reasonOf(sub: BatchSubmission, report?: GradeReport, graderError
     for (const step of STEP_IDS) {
       // A step whose file was not taken already has its reason above.
       const file = STEP_FILE_OF[step];
-      if (step === '06' ? sub.sources.size < STEP_FILES.length : !sub.sources.has(file)) continue;
+      if (COURSE.step(step).program ? sub.sources.size < STEP_FILES.length : !sub.sources.has(file)) continue;
       const v = report.verdicts.find(x => x.step === step && x.status === 'error');
       const first = v?.messages[0]?.en.split('\n')[0];
       if (!first) continue;
@@ -124,7 +125,8 @@ export function metaOf(sub: BatchSubmission, graderHash: string, lang: Lang, rep
 
 // ── grades.csv ─────────────────────────────────────────────────────────────────────────────
 
-export const CSV_HEADER = ['id', 'total', '01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising', '06_training', 'status', 'reason', 'seconds'];
+/** One column per step, named by the manifest (`01_forward`, …, `06_training`). */
+export const CSV_HEADER = ['id', 'total', ...COURSE.steps.map(s => s.csv), 'status', 'reason', 'seconds'];
 
 /**
  * RFC 4180 quoting. A cell that a spreadsheet would run as a formula (= + - @ first) gets a

@@ -19,9 +19,11 @@ import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { MAX_SOURCE_BYTES, type Submission } from '../intake.ts';
 import { msg, type Msg } from '../types.ts';
-import { STEP_FILES } from '../../tools/stubs.ts';
+import { COURSE } from '../course.ts';
 
-export { STEP_FILES };
+/** The course's step files: the only files a submission is read for. */
+export const STEP_FILES: readonly string[] = COURSE.files;
+
 
 export interface IntakeLimits {
   /** Per step file (the same limit as `make grade`). */
@@ -38,11 +40,13 @@ export interface IntakeLimits {
   bombBytes: number;
   /** Declared compression ratio above which a large entry counts towards a zip bomb. */
   bombRatio: number;
+  /** An upload that is itself a zip (Moodle, Gradescope: `openNested`) is read into memory up to this size. */
+  nestedBytes: number;
 }
 
 export const INTAKE_LIMITS: IntakeLimits = {
   fileBytes: MAX_SOURCE_BYTES, totalBytes: 5 * 1024 * 1024, entries: 10_000, depth: 24, copies: 8,
-  bombBytes: 256 * 1024 * 1024, bombRatio: 100,
+  bombBytes: 256 * 1024 * 1024, bombRatio: 100, nestedBytes: 64 * 1024 * 1024,
 };
 
 /** Bumped when the intake rules change: results from older rules are regraded. */
@@ -58,6 +62,13 @@ export interface SubmissionItem {
   /** The same path as raw bytes: what every fs call uses, so no name is ever guessed. */
   raw: Buffer;
   kind: EntryKind;
+  /** A zip that holds many submissions (Moodle's download): only the entries under this
+   *  top-level folder belong to this one, read as if that folder were the zip's root. */
+  within?: string;
+  /** The upload may itself be a zip (Moodle and Gradescope keep the student's zip as it came):
+   *  when no step file is found but exactly one .zip is, that zip is read (in memory, capped)
+   *  instead. Off for plain batch folders, where a zip inside the zip is a reason. */
+  openNested?: boolean;
 }
 
 export interface SubmissionEntry {
@@ -177,7 +188,8 @@ export async function readSubmission(entry: SubmissionEntry, limits: IntakeLimit
   } else {
     let scan: Scan | undefined;
     try {
-      scan = item.kind === 'zip' ? await scanZip(item.raw, limits) : scanFolder(item.raw, limits);
+      scan = item.kind === 'zip' ? await scanZip({ path: item.raw }, limits, item.within) : scanFolder(item.raw, limits);
+      if (item.openNested) scan = await openNestedZip(scan, limits);
       if (scan.reason) sub.reason = scan.reason;
       else await select(sub, scan, limits);
     } catch (err) {
@@ -354,7 +366,7 @@ function scanFolder(rootBuf: Buffer, limits: IntakeLimits): Scan {
         continue;
       }
       const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other';
-      if (kind === 'symlink' && !(STEP_FILES as readonly string[]).includes(text)) {
+      if (kind === 'symlink' && !STEP_FILES.includes(text)) {
         scan.warnings.push(msg(`シンボリックリンクは無視しました: ${rel}`, `symlink ignored: ${rel}`));
       }
       if (kind === 'file' && /\.zip$/i.test(text)) scan.nestedZips.push(rel);
@@ -419,10 +431,12 @@ function entryName(e: Entry): { raw: Buffer; text: string; utf8: boolean } {
 
 /** decodeStrings: false — names stay raw bytes (yauzl would guess CP437 and would reject
  *  `../` names by failing the whole zip; here they are judged one entry at a time). */
-function openZip(fd: number): Promise<ZipFile> {
+function openZip(from: number | Buffer): Promise<ZipFile> {
+  const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false };
   return new Promise((res, rej) => {
-    yauzl.fromFd(fd, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false },
-      (err, zip) => (err ? rej(err) : res(zip)));
+    const done = (err: Error | null, zip: ZipFile) => (err ? rej(err) : res(zip));
+    if (typeof from === 'number') yauzl.fromFd(from, options, done);
+    else yauzl.fromBuffer(from, options, done);
   });
 }
 
@@ -437,13 +451,22 @@ function nextEntry(zip: ZipFile): Promise<Entry | undefined> {
   });
 }
 
-async function scanZip(path: Buffer, limits: IntakeLimits): Promise<Scan> {
+/**
+ * A zip on disk (`path`) or in memory (`bytes`: an upload that was itself a zip). `within`:
+ * only the entries under this top-level folder, read as if it were the root (one participant's
+ * folder in Moodle's download of a whole cohort).
+ */
+async function scanZip(source: { path: Buffer } | { bytes: Buffer }, limits: IntakeLimits, within?: string): Promise<Scan> {
   const scan: Scan = { found: [], warnings: [], unsafe: new Map(), nestedZips: [], skippedDirs: 0, close() {} };
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  scan.close = () => closeSync(fd); // yauzl never took it
+  let from: number | Buffer;
+  if ('path' in source) {
+    const fd = openSync(source.path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    scan.close = () => closeSync(fd); // yauzl never took it
+    from = fd;
+  } else from = source.bytes;
   let zip: ZipFile;
   try {
-    zip = await openZip(fd);
+    zip = await openZip(from);
   } catch (err) {
     scan.reason = msg(`zip ファイルとして読めません (${(err as Error).message})`, `not a readable zip file (${(err as Error).message})`);
     return scan;
@@ -464,14 +487,21 @@ async function scanZip(path: Buffer, limits: IntakeLimits): Promise<Scan> {
       break;
     }
     if (!e) break;
+    const entry = e;
+    const name = entryName(entry);
+    if (within !== undefined) {
+      // Another participant's entry: not this submission's, not counted against its limits.
+      const [top, ...rest] = name.text.split(/[/\\]/);
+      if (top !== within || rest.length === 0) continue;
+      name.text = rest.join('/');
+      if (name.text === '') continue;
+    }
     if (++seen > limits.entries) {
       scan.warnings.push(msg(`zip のエントリが多すぎます (${limits.entries} 個で打ち切り)`, `too many zip entries; stopped after ${limits.entries}`));
       break;
     }
-    const entry = e;
     declared += entry.uncompressedSize;
     compressed += entry.compressedSize;
-    const name = entryName(entry);
     const segments = name.text.split(/[/\\]/);
     const isDir = /[/\\]$/.test(name.text);
     const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
@@ -480,7 +510,7 @@ async function scanZip(path: Buffer, limits: IntakeLimits): Promise<Scan> {
     if (/^([/\\]|[A-Za-z]:)/.test(name.text) || segments.includes('..')) {
       unsafeNames.push(name.text);
       const base = segments[segments.length - 1];
-      if ((STEP_FILES as readonly string[]).includes(base)) scan.unsafe.set(base, [...(scan.unsafe.get(base) ?? []), name.text]);
+      if (STEP_FILES.includes(base)) scan.unsafe.set(base, [...(scan.unsafe.get(base) ?? []), name.text]);
       continue;
     }
     if (isDir || mode === S_IFDIR) continue;
@@ -490,7 +520,7 @@ async function scanZip(path: Buffer, limits: IntakeLimits): Promise<Scan> {
     const base = clean[clean.length - 1] ?? '';
     if (/\.zip$/i.test(base)) scan.nestedZips.push(clean.join('/'));
     const kind: Found['kind'] = mode === S_IFLNK ? 'symlink' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
-    if (kind === 'symlink' && !(STEP_FILES as readonly string[]).includes(base)) {
+    if (kind === 'symlink' && !STEP_FILES.includes(base)) {
       scan.warnings.push(msg(`シンボリックリンクは無視しました: ${clean.join('/')}`, `symlink ignored: ${clean.join('/')}`));
     }
     scan.found.push({
@@ -508,6 +538,45 @@ async function scanZip(path: Buffer, limits: IntakeLimits): Promise<Scan> {
       `zip bomb suspected: entries declare ${kib(declared)} from ${kib(compressed)} compressed; nothing but the five files is unpacked`));
   }
   return scan;
+}
+
+/** The entry names of a zip on disk (at most `max`), decoded as the intake decodes them: for
+ *  callers that lay out submissions by the zip's folders (grader/lms/moodle.ts). */
+export async function zipEntryNames(path: string, max = INTAKE_LIMITS.entries * 100): Promise<string[]> {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  let zip: ZipFile;
+  try { zip = await openZip(fd); } catch (err) { closeSync(fd); throw err; }
+  const names: string[] = [];
+  try {
+    for (let e = await nextEntry(zip); e && names.length < max; e = await nextEntry(zip)) names.push(entryName(e).text);
+  } finally {
+    zip.close();
+  }
+  return names;
+}
+
+/**
+ * The upload is itself a zip (`openNested`): when the scan found no step file but exactly one
+ * .zip, that zip is read into memory (at most `limits.nestedBytes`) and scanned instead, its
+ * paths shown under the zip's own path. Any other scan is returned as it is.
+ */
+async function openNestedZip(outer: Scan, limits: IntakeLimits): Promise<Scan> {
+  if (outer.reason || outer.nestedZips.length !== 1) return outer;
+  const steps = new Set<string>(STEP_FILES);
+  if (outer.found.some(x => steps.has(x.segments[x.segments.length - 1]))) return outer;
+  const upload = outer.found.find(x => x.path === outer.nestedZips[0] && x.kind === 'file');
+  if (!upload) return outer;
+  const r = await upload.read(limits.nestedBytes);
+  outer.close();
+  if ('issue' in r) return { ...outer, reason: r.issue, close() {} };
+  const inner = await scanZip({ bytes: r.bytes }, limits);
+  for (const f of inner.found) f.path = `${upload.path}/${f.path}`;
+  inner.nestedZips = inner.nestedZips.map(z => `${upload.path}/${z}`);
+  // Files beside the upload (Moodle's onlinetext.html, a README) are counted as ignored.
+  inner.skippedDirs += outer.skippedDirs + outer.found.length - 1;
+  inner.warnings.unshift(...outer.warnings);
+  if (inner.reason) inner.reason = msg(`${upload.path}: ${inner.reason.ja}`, `${upload.path}: ${inner.reason.en}`);
+  return inner;
 }
 
 async function readEntryCapped(zip: ZipFile, entry: Entry, cap: number, name: string): Promise<{ bytes: Buffer } | { issue: Msg }> {

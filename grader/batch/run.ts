@@ -7,20 +7,23 @@
 // the submissions in flight, and a rerun skips every submission whose meta.json says its
 // content and the grader are unchanged. grades.csv and summary.md are regenerated from the
 // meta.json files, never appended to, so reruns and merges cannot duplicate or drop a row.
-import { hashFiles, tsFilesUnder } from '../hash.ts';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { COURSE } from '../course.ts';
 import { grade, GRADER_VERSION, pool, type GradeReport } from '../engine.ts';
+import { gradingFingerprint } from '../fingerprint.ts';
+import { sourcesHash } from '../intake.ts';
 import type { Oracle } from '../oracle.ts';
 import { toGradescope, writeAtomic, type GradescopeResults } from '../report/results.ts';
-import { liveOracle, hasSolutions, ROOT, solutionsHash } from '../setup.ts';
+import { liveOracle, hasSolutions } from '../setup.ts';
 import { DEFAULT_LIMITS, type Limits } from '../sandbox/child.ts';
 import { RUBRIC } from '../rubric.ts';
+import { createdNotice, taSeeding } from '../secret.ts';
 import type { Lang, StepId } from '../types.ts';
 import { feedbackMd, folderName, gradesCsv, metaOf, shardOf, summaryMd, type Meta, type Shard } from './gradebook.ts';
-import { INTAKE_VERSION, listSubmissions, plural, readSubmission, type BatchSubmission, type SubmissionEntry } from './intake.ts';
+import { INTAKE_VERSION, listSubmissions, plural, readSubmission, type BatchSubmission, type Listing, type SubmissionEntry } from './intake.ts';
 
 export interface BatchOptions {
   submissions: string;
@@ -38,6 +41,9 @@ export interface BatchOptions {
   limits?: Limits;
   oracle?: Oracle;
   log?: (line: string) => void;
+  /** The submissions as already laid out (Moodle's download, Gradescope's one upload) instead
+   *  of one folder or .zip per id in `submissions`, which then only names them in the log. */
+  listing?: Listing;
 }
 
 export interface BatchOutcome {
@@ -54,21 +60,15 @@ export interface BatchOutcome {
 
 export const BATCH_FORMAT = 1;
 
-/** Sources whose change can change a grade: a rerun regrades when any of them changed. */
-function codeHash(): string {
-  return hashFiles(ROOT, [...tsFilesUnder(ROOT, 'lib'), ...tsFilesUnder(ROOT, 'grader/sandbox'),
-    'grader/engine.ts', 'grader/student.ts', 'grader/faults/catalogue.ts']);
-}
-
 /**
- * What decides a grade: grader version, rubric and checks and reference (solutionsHash covers
- * both), the code that runs and judges the submission, the intake rules, the steps and limits.
+ * What decides a grade: grader version, the fingerprint of the code that runs and judges the
+ * submission (engine, course checks and faults, reference), the intake rules, the steps and limits.
  * Report wording is not in it: reports are re-rendered on every run from the stored report.
  */
-export function graderHash(opts: { steps?: StepId[]; limits?: Limits } = {}): string {
+export function graderHash(opts: { steps?: StepId[]; limits?: Limits; secretTag?: string } = {}): string {
   return createHash('sha256').update(JSON.stringify({
-    v: GRADER_VERSION, solutions: solutionsHash(), code: codeHash(), intake: INTAKE_VERSION, format: BATCH_FORMAT,
-    steps: opts.steps ?? 'all', limits: opts.limits ?? DEFAULT_LIMITS,
+    v: GRADER_VERSION, code: gradingFingerprint(), intake: INTAKE_VERSION, format: BATCH_FORMAT,
+    steps: opts.steps ?? 'all', limits: opts.limits ?? DEFAULT_LIMITS, secret: opts.secretTag ?? '',
   })).digest('hex').slice(0, 16);
 }
 
@@ -102,13 +102,17 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const started = performance.now();
   const log = o.log ?? (line => console.log(line));
   const submissions = resolve(o.submissions), out = resolve(o.out);
-  if (!existsSync(submissions) || !statSync(submissions).isDirectory()) throw new Error(`--submissions: no such folder: ${submissions}`);
+  if (!o.listing && (!existsSync(submissions) || !statSync(submissions).isDirectory())) throw new Error(`--submissions: no such folder: ${submissions}`);
   if (!o.oracle && !hasSolutions()) throw new Error('batch grading needs solutions/ (it runs the hidden checks): run it in the course repository');
   mkdirSync(out, { recursive: true });
 
-  const listing = listSubmissions(submissions, [out]);
+  const listing = o.listing ?? listSubmissions(submissions, [out]);
   const entries = o.shard ? listing.entries.filter(e => shardOf(e.id, o.shard!.count) === o.shard!.index) : listing.entries;
-  const hash = graderHash({ steps: o.steps, limits: o.limits });
+  // TA grading's seeds come from the course secret; which secret graded is part of the hash.
+  const seeding = taSeeding(COURSE.root, step => !!COURSE.step(step).program);
+  const notice = createdNotice(seeding.source);
+  if (notice) log(notice);
+  const hash = graderHash({ steps: o.steps, limits: o.limits, secretTag: seeding.tag });
   const maxPoints = RUBRIC.filter(e => !o.steps || o.steps.includes(e.step)).reduce((a, e) => a + e.points, 0);
   const oracle = o.oracle ?? await liveOracle();
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
@@ -135,7 +139,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
       report = undefined;
       if (gradable(sub)) {
         try {
-          report = await grade(sub, { oracle, hidden: true, jobs: o.gradeJobs ?? 2, steps: o.steps, limits: o.limits });
+          const seedOf = seeding.seedsFor({ studentId: sub.id, filesHash: sourcesHash(sub.sources) });
+          report = await grade(sub, { oracle, hidden: true, jobs: o.gradeJobs ?? 2, steps: o.steps, limits: o.limits, seedOf, seedTag: seeding.tag });
         } catch (err) {
           // The grader failed, not the student: recorded so the row exists, retried on rerun.
           graderError = err instanceof Error ? err.message : String(err);

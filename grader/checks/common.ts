@@ -6,8 +6,11 @@ import type { Params } from '../../lib/model.ts';
 import { Rng } from '../../lib/random.ts';
 import type { MnistSplit } from '../../lib/mnist.ts';
 import { compareValue, TIGHT, type Tolerance } from '../compare.ts';
+import { COURSE } from '../course.ts';
 import { variantThrew, type Call, type FaultInfo, type Oracle } from '../oracle.ts';
-import { MAX_ERROR_MESSAGE, type ErrorInfo } from '../sandbox/protocol.ts';
+import { digest, isDigested } from '../diagnosis/digest.ts';
+import { relate, sizesOf } from '../diagnosis/relations.ts';
+import { MAX_ERROR_MESSAGE } from '../sandbox/protocol.ts';
 import type { Outcome, StudentRunner } from '../student.ts';
 import { msg, type FaultMatch, type Msg, type RubricEntry } from '../types.ts';
 
@@ -17,7 +20,22 @@ export interface Finding {
   error?: boolean;
   /** The function that still throws the stub's "not implemented". */
   missing?: string;
+  /**
+   * What the step's diagnosis needs to try any variant (one fault or a pair) on this failure:
+   * the call and what the student's code returned or threw. Absent where no variant can
+   * explain the failure (a hang, a crash, training).
+   */
+  probe?: Probe;
+  /** Every catalogued fault whose variant reproduces this failure, in catalogue order. */
+  matches?: FaultMatch[];
+  /** 'mutation': a modified argument; 'nondeterministic': two answers for the same inputs. */
+  kind?: 'output' | 'mutation' | 'nondeterministic';
+  /** A measured relation to the expected output (a factor, a transpose, one row): never a diagnosis. */
+  observation?: Msg;
 }
+
+/** A failure as the diagnosis re-examines it: the call, and the student's answer or error. */
+export interface Probe { call: Call; got?: unknown; threw?: string; opts: SameOptions }
 
 /** The function named by a not-implemented error, else undefined. */
 export const missingFn = (out: Outcome): string | undefined =>
@@ -67,11 +85,13 @@ export async function run(ctx: CheckContext, call: Call, label = ''): Promise<Ou
   const out = await ctx.student.call(ctx.entry.step, call);
   await variantsOf(ctx, call);
   if (!out.ok) {
-    const fault = await diagnoseThrow(ctx, call, out.error);
+    const threw = out.error.kind === 'throw' ? out.error.message : undefined;
+    const matches = threw === undefined ? [] : await matchingVariants(ctx, call, v => variantThrew(v) && v.$threw.slice(0, MAX_ERROR_MESSAGE) === threw);
+    const probe = threw === undefined ? undefined : { call, threw, opts: {} };
     // The same reason for every case (a missing function, a hang) is said once, without a case label.
     const again = ctx.findings.filter(f => f.error && f.message.en.endsWith(out.explain.en));
-    if (again.length === 0) ctx.findings.push({ message: withLabel(label, out.explain), error: true, fault, missing: missingFn(out) });
-    else for (const f of again) { f.message = out.explain; f.fault ??= fault; }
+    if (again.length === 0) ctx.findings.push({ message: withLabel(label, out.explain), error: true, fault: matches[0], matches, probe, missing: missingFn(out) });
+    else for (const f of again) { f.message = out.explain; f.fault ??= matches[0]; }
   }
   return out;
 }
@@ -84,11 +104,38 @@ export async function same(ctx: CheckContext, call: Call, label = '', opts: Same
   if (!out.ok) return undefined;
   const diffs = compareValue(opts.name ?? call.fn, expected, out.value, opts.tol ?? TIGHT, opts.only);
   if (diffs.length > 0) {
-    const fault = await diagnose(ctx, call, out.value, opts);
-    ctx.findings.push({ message: withLabel(label, joinMsgs(diffs)), fault });
+    const again = await nondeterminism(ctx, call, out.value, opts);
+    if (again) { ctx.findings.push({ ...again, message: withLabel(label, joinMsgs([...diffs, again.message])) }); return out.value; }
+    const d = await diagnose(ctx, call, out.value, opts);
+    ctx.findings.push({ message: withLabel(label, joinMsgs(diffs)), ...findingOf(d), observation: observe(call, expected, out.value, opts) });
   }
   return out.value;
 }
+
+/** A measured relation between the expected and the student's output (grader/diagnosis/relations.ts). */
+export function observe(call: Call, expected: unknown, got: unknown, opts: SameOptions = {}): Msg | undefined {
+  const names = COURSE.paramsOf(call.fn) ?? [];
+  return relate(expected, got, sizesOf(names, call.args), opts.only);
+}
+
+/**
+ * A wrong answer that changes when the very same call is made again (same inputs, an Rng in the
+ * same state): Math.random, or state kept between calls. Said as such, and named when the
+ * catalogue has a nondeterministic fault for the module.
+ */
+async function nondeterminism(ctx: CheckContext, call: Call, first: unknown, opts: SameOptions): Promise<Finding | undefined> {
+  const out = await ctx.student.call(ctx.entry.step, call);
+  if (!out.ok || compareValue('', first, out.value, opts.tol ?? TIGHT, opts.only).length === 0) return undefined;
+  const matches = ctx.oracle.faults().filter(f => f.module === call.module && f.detect === 'nondeterministic').map(matchOf);
+  return {
+    message: msg(`${call.fn}() は同じ入力 (同じ状態の Rng) で呼ぶたびに違う結果を返します: Math.random や呼び出しをまたぐ状態を使っていませんか`,
+      `${call.fn}() returns a different result each time for the same inputs (an Rng in the same state): Math.random, or state kept between calls?`),
+    kind: 'nondeterministic', matches, fault: matches[0], probe: { call, got: first, opts },
+  };
+}
+
+/** What a finding records of a diagnosis. */
+const findingOf = (d: Diagnosis): Pick<Finding, 'fault' | 'matches' | 'probe'> => ({ fault: d.matches[0], matches: d.matches, probe: d.probe });
 
 /** Fixture making: ask every output-detected variant of the call's module, so that an offline
  *  diagnose() of the same call finds the same answers the live oracle would compute. Every
@@ -99,42 +146,66 @@ async function variantsOf(ctx: CheckContext, call: Call): Promise<void> {
   for (const f of ctx.oracle.faults()) if (f.module === call.module && f.detect === 'output') await ctx.oracle.variant(f.id, call);
 }
 
-const matchOf = (f: FaultInfo): FaultMatch => ({ id: f.id, title: f.title, hint: f.hint });
+export const matchOf = (f: FaultInfo): FaultMatch => ({ id: f.id, title: f.title, hint: f.hint });
 
-/** The first output-detected variant of the call's module whose answer passes `matches`. */
-async function firstVariant(ctx: CheckContext, call: Call, matches: (answer: unknown) => boolean): Promise<FaultMatch | undefined> {
+/** Every output-detected variant of the call's module whose answer passes `accept`, in catalogue order. */
+async function matchingVariants(ctx: CheckContext, call: Call, accept: (answer: unknown) => boolean): Promise<FaultMatch[]> {
+  const out: FaultMatch[] = [];
   for (const f of ctx.oracle.faults()) {
     if (f.module !== call.module || f.detect !== 'output') continue;
-    if (matches(await ctx.oracle.variant(f.id, call))) return matchOf(f);
+    if (accept(await ctx.oracle.variant(f.id, call))) out.push(matchOf(f));
   }
-  return undefined;
+  return out;
 }
 
-/** The first fault variant whose output equals the student's; no match, no guess. */
-export function diagnose(ctx: CheckContext, call: Call, got: unknown, opts: SameOptions = {}): Promise<FaultMatch | undefined> {
-  return firstVariant(ctx, call, v => v !== undefined && !variantThrew(v) && compareValue('', v, got, opts.tol ?? TIGHT, opts.only).length === 0);
+/** Does a variant's answer reproduce the probe (the same output within tolerance, or the same error)? */
+export function reproduces(answer: unknown, p: Probe): boolean {
+  if (answer === undefined) return false;
+  // The release keeps only a digest of a pair's answer (grader/diagnosis/digest.ts).
+  if (isDigested(answer)) return answer.$digest === digest(p.threw !== undefined ? { $threw: p.threw } : p.got);
+  if (p.threw !== undefined) return variantThrew(answer) && answer.$threw.slice(0, MAX_ERROR_MESSAGE) === p.threw;
+  return !variantThrew(answer) && compareValue('', answer, p.got, p.opts.tol ?? TIGHT, p.opts.only).length === 0;
 }
 
-/** The first fault variant that throws exactly the error the student's call threw. */
-async function diagnoseThrow(ctx: CheckContext, call: Call, error: ErrorInfo): Promise<FaultMatch | undefined> {
-  if (error.kind !== 'throw') return undefined;
-  return firstVariant(ctx, call, v => variantThrew(v) && v.$threw.slice(0, MAX_ERROR_MESSAGE) === error.message);
+/** The catalogued faults whose output equals the student's (no match, no guess), and the probe that shows it. */
+export interface Diagnosis { matches: FaultMatch[]; probe: Probe }
+
+export async function diagnose(ctx: CheckContext, call: Call, got: unknown, opts: SameOptions = {}): Promise<Diagnosis> {
+  const probe: Probe = { call, got, opts };
+  return { matches: await matchingVariants(ctx, call, v => reproduces(v, probe)), probe };
 }
 
-/** The call must leave its arguments as they were. */
+/** `arg0.W0` → `params.W0`: mutated arguments by the names students gave them. */
+export function argPath(fn: string, path: string): string {
+  const names = COURSE.paramsOf(fn) ?? [];
+  return path.replace(/^arg(\d+)/, (all, i: string) => names[Number(i)] ?? all);
+}
+
+/**
+ * The call must leave its arguments as they were, and purity is paid only with correct
+ * behaviour: a call that returns something wrong (null, the input, …) fails here too.
+ */
 export async function pure(ctx: CheckContext, call: Call, label = ''): Promise<void> {
-  const out = await run(ctx, call, label);
-  if (!out.ok || out.mutated.length === 0) return;
+  const [out, expected] = await Promise.all([run(ctx, call, label), ctx.oracle.reference(call)]);
+  if (!out.ok) return;
+  const diffs = compareValue(call.fn, expected, out.value, TIGHT);
+  if (diffs.length > 0) {
+    const why = msg(`${call.fn}() の結果が違うので、この点は与えられません (正しい結果を返し、引数を書き換えないこと):`,
+      `${call.fn}() returned a wrong result, so this check cannot pass (it needs the right result and untouched arguments):`);
+    ctx.findings.push({ message: withLabel(label, joinMsgs([why, ...diffs])), ...findingOf(await diagnose(ctx, call, out.value)), observation: observe(call, expected, out.value) });
+  }
+  if (out.mutated.length === 0) return;
+  const names = out.mutated.map(p => argPath(call.fn, p)).join(', ');
   const f = ctx.oracle.faults().find(x => x.detect === 'mutation');
   ctx.findings.push({
-    message: withLabel(label, msg(`${call.fn}() が引数を書き換えました: ${out.mutated.join(', ')}`,
-      `${call.fn}() modified its arguments: ${out.mutated.join(', ')}`)),
-    fault: f && matchOf(f),
+    message: withLabel(label, msg(`${call.fn}() が引数を書き換えました: ${names}`, `${call.fn}() modified its arguments: ${names}`)),
+    fault: f && matchOf(f), matches: f ? [matchOf(f)] : [], kind: 'mutation',
   });
 }
 
-export function fail(ctx: CheckContext, message: Msg, fault?: FaultMatch): void {
-  ctx.findings.push({ message, fault });
+/** A failure found by the check itself (a gradient check, statistics), with the diagnosis of its call. */
+export function fail(ctx: CheckContext, message: Msg, d?: Diagnosis, observation?: Msg): void {
+  ctx.findings.push({ message, ...(d ? findingOf(d) : {}), observation });
 }
 
 export function joinMsgs(ms: Msg[]): Msg {

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeTempDir } from '../tmp.ts';
-import type { Fault } from './catalogue.ts';
+import type { Fault } from '../types.ts';
 
 /** The reference with a fault's patches (or any id/module/patches: hostile test fixtures use it too). */
 export function applyPatches(source: string, fault: Pick<Fault, 'id' | 'module' | 'patches'>): string {

@@ -1,6 +1,7 @@
 // grader/report/results.ts — Gradescope's results.json and JUnit XML, written once, after grading.
 import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { diagnosisLines } from './diagnosis.ts';
 import type { GradeReport } from '../engine.ts';
 import type { Lang, Verdict } from '../types.ts';
 import { sanitize } from './terminal.ts';
@@ -8,7 +9,7 @@ import { sanitize } from './terminal.ts';
 export interface GradescopeTest {
   name: string; number: string; score: number; max_score: number;
   status: 'passed' | 'failed'; output: string; visibility: 'visible' | 'after_published';
-  extra_data: { step: string; check: string; fault?: string };
+  extra_data: { step: string; check: string; fault?: string; faults?: string[]; observations?: string[] };
 }
 
 export interface GradescopeResults {
@@ -16,12 +17,12 @@ export interface GradescopeResults {
   execution_time: number;
   output: string;
   tests: GradescopeTest[];
-  extra_data: { grader_version: string; rubric_hash: string; seeds: Record<string, number>; checked_points: number; protections: string[] };
+  extra_data: { grader_version: string; rubric_hash: string; seeds: Record<string, number>; secret_tag?: string; checked_points: number; protections: string[] };
 }
 
 export function verdictText(v: Verdict, lang: Lang): string {
   const lines = v.messages.map(m => sanitize(m[lang]));
-  if (v.fault) lines.push(`${lang === 'ja' ? 'よくある間違い' : 'known mistake'}: ${v.fault.title[lang]} [${v.fault.id}]`, `${lang === 'ja' ? 'ヒント' : 'hint'}: ${v.fault.hint[lang]}`);
+  lines.push(...diagnosisLines(v, lang));
   return lines.join('\n');
 }
 
@@ -39,12 +40,17 @@ export function toGradescope(report: GradeReport, lang: Lang): GradescopeResults
       status: v.status === 'passed' ? 'passed' : 'failed',
       output: verdictText(v, lang),
       visibility: v.visibility === 'public' ? 'visible' : 'after_published',
-      extra_data: { step: v.step, check: v.id, ...(v.fault ? { fault: v.fault.id } : {}) },
+      extra_data: {
+        step: v.step, check: v.id, ...(v.fault ? { fault: v.fault.id } : {}),
+        ...(v.faults ? { faults: v.faults.map(f => f.id) } : {}),
+        ...(v.observations ? { observations: v.observations.map(o => o[lang]) } : {}),
+      },
     })),
     extra_data: {
       grader_version: report.graderVersion,
       rubric_hash: report.rubricHash,
       seeds: Object.fromEntries(report.verdicts.map(v => [v.id, v.seed])),
+      ...(report.seedTag ? { secret_tag: report.seedTag } : {}),
       checked_points: report.checkedPoints,
       protections: report.protections.notes,
     },

@@ -6,38 +6,39 @@
 // to run. The submission's own output is never mixed in. `make watch` reuses these pieces.
 import { Chalk } from 'chalk';
 import type { GradeReport } from '../engine.ts';
-import { STEP_FILES, STEP_TITLES } from '../rubric.ts';
-import { STEP_IDS, type Lang, type StepId, type Verdict } from '../types.ts';
+import { COURSE } from '../course.ts';
+import { diagnosisParts, faultsOf } from './diagnosis.ts';
+import { STEP_FILES, STEP_IDS, STEP_TITLES } from '../rubric.ts';
+import type { Lang, StepId, Verdict } from '../types.ts';
 
 export interface TerminalOptions { lang: Lang; color?: boolean; verbose?: boolean }
 /** What a step block shows; the watch screen hides hints until `h`. */
 export interface StepOptions extends TerminalOptions { hints?: boolean }
 type Colors = InstanceType<typeof Chalk>;
 
+/** "01–05": the code steps, for what a program step needs first. */
+const CODE_RANGE = `${COURSE.codeSteps[0]?.id ?? ''}–${COURSE.codeSteps.at(-1)?.id ?? ''}`;
+const isProgram = (step: StepId) => !!COURSE.step(step).program;
+
 const T = {
   ja: {
-    total: '合計', checked: 'この実行で採点できた配点', hidden: '残りは TA 採点の非公開チェック', mistake: 'よくある間違い', hint: 'ヒント',
+    total: '合計', mistakes: 'よくある間違い (2 つ同時)', checked: 'この実行で採点できた配点', hidden: '残りは TA 採点の非公開チェック', mistake: 'よくある間違い', hint: 'ヒント',
     next: '次にやること', done: '公開チェックはすべて通りました。make train で学習させてみましょう。', protections: '保護', all: 'すべて有効',
-    time: '時間', types: '型チェックの警告 (減点はありません):', notImplemented: '未実装', needsEarlier: '01–05 の実装が先です', asAbove: '上と同じ',
+    time: '時間', typesPending: '型チェック (減点なし) は裏で実行中です。結果は次の make grade で表示します。', types: '型チェックの警告 (減点はありません):', notImplemented: '未実装', needsEarlier: `${CODE_RANGE} の実装が先です`, asAbove: '上と同じ',
     stepDone: (s: string) => `${s} は完了です。次は `,
   },
   en: {
-    total: 'total', checked: 'points this run could check', hidden: 'the rest are hidden checks, run by TA grading', mistake: 'known mistake', hint: 'hint',
+    total: 'total', mistakes: 'known mistakes (two at once)', checked: 'points this run could check', hidden: 'the rest are hidden checks, run by TA grading', mistake: 'known mistake', hint: 'hint',
     next: 'next', done: 'All public checks pass. Try make train.', protections: 'protections', all: 'all on',
-    time: 'time', types: 'type-check warnings (they cost no points):', notImplemented: 'not implemented yet', needsEarlier: 'implement 01–05 first', asAbove: 'as above',
+    time: 'time', typesPending: 'the type check (never costs points) is running in the background; its warnings show on the next make grade.', types: 'type-check warnings (they cost no points):', notImplemented: 'not implemented yet', needsEarlier: `implement ${CODE_RANGE} first`, asAbove: 'as above',
     stepDone: (s: string) => `step ${s} passes; now `,
   },
 };
 
 /** The functions students write, per step (for "next:" when a message names none). */
-const STEP_FUNCTIONS: Record<StepId, readonly string[]> = {
-  '01': ['sigmoid', 'forward', 'squaredError', 'crossEntropy'], '02': ['backward'], '03': ['sgdStep'],
-  '04': ['adamInit', 'adamStep'], '05': ['corrupt'], '06': [],
-};
-const CHECK_FUNCTION: Record<string, string> = {
-  '01.sigmoid': 'sigmoid', '01.forward.identity': 'forward', '01.forward.sigmoid': 'forward',
-  '01.loss.squared': 'squaredError', '01.loss.cross': 'crossEntropy', '04.init': 'adamInit',
-};
+const STEP_FUNCTIONS: Record<StepId, readonly string[]> = Object.fromEntries(COURSE.steps.map(s => [s.id, s.functions.map(f => f.name)]));
+/** The function a check is about, where its rubric entry names one. */
+const CHECK_FUNCTION: Record<string, string | undefined> = Object.fromEntries(COURSE.rubric.map(e => [e.id, e.fn]));
 const ALL_FUNCTIONS = new Set(Object.values(STEP_FUNCTIONS).flat());
 
 /** Strip terminal control sequences from anything that came from a submission. */
@@ -78,8 +79,8 @@ export function renderStep(step: StepId, verdicts: readonly Verdict[], opts: Ste
   const head = `${mark} ${padDisplay(`${step} ${STEP_TITLES[step][L]}`, 40)} ${c.bold(`${got}/${max}`.padStart(5))}  ${c.dim(STEP_FILES[step])}`;
   const missing = notImplemented(verdicts);
   if (missing) {
-    // Training fails with 01–05's "not implemented": what is missing is elsewhere.
-    const why = step === '06' ? t.needsEarlier
+    // A program step (training) fails with the code steps' "not implemented": what is missing is elsewhere.
+    const why = isProgram(step) ? t.needsEarlier
       : got === 0 ? t.notImplemented : `${t.notImplemented}: ${missing.map(f => `${f}()`).join(', ')}`;
     return [`${head} ${c.dim(`— ${why}`)}`];
   }
@@ -96,12 +97,16 @@ export function renderFailure(v: Verdict, opts: StepOptions, c: Colors = colors(
   const shown = opts.verbose ? v.messages : v.messages.slice(0, 3);
   for (const m of shown) out.push(...sanitize(m[L]).split('\n').map(line => `        ${line}`));
   if (shown.length < v.messages.length) out.push(c.dim(`        … +${v.messages.length - shown.length}`));
-  if (v.fault && said.has(v.fault.id)) {
-    out.push(`        ${c.yellow(`${t.mistake}: ${t.asAbove}`)} ${c.dim(`[${v.fault.id}]`)}`);
-  } else if (v.fault) {
-    said.add(v.fault.id);
-    out.push(`        ${c.yellow(`${t.mistake}: ${v.fault.title[L]}`)} ${c.dim(`[${v.fault.id}]`)}`);
-    if (opts.hints !== false) out.push(`        ${c.cyan(`${t.hint}: ${v.fault.hint[L]}`)}`);
+  const d = diagnosisParts(v, L);
+  for (const o of d.observations) out.push(`        ${c.magenta(sanitize(o))}`);
+  const fs = faultsOf(v);
+  const key = fs.map(f => f.id).join('+');
+  if (fs.length > 0 && said.has(key)) {
+    out.push(`        ${c.yellow(`${t.mistake}: ${t.asAbove}`)} ${c.dim(`[${key}]`)}`);
+  } else if (fs.length > 0) {
+    said.add(key);
+    out.push(`        ${c.yellow(`${fs.length > 1 ? t.mistakes : t.mistake}: ${fs.map(f => f.title[L]).join(' + ')}`)} ${c.dim(`[${key}]`)}`);
+    if (opts.hints !== false) for (const h of d.hints) out.push(`        ${c.cyan(h)}`);
   }
   return out;
 }
@@ -140,8 +145,8 @@ export function nextAction(verdicts: Verdict[], lang: Lang): NextAction {
   if (failing) {
     const step = failing.step;
     const missing = notImplemented(verdicts.filter(v => v.step === step));
-    if (step === '06') {
-      return { step, command: stepCommand(step), text: `06 ${STEP_TITLES[step][lang]} — ${missing ? t.needsEarlier : failing.title[lang]}` };
+    if (isProgram(step)) {
+      return { step, command: stepCommand(step), text: `${step} ${STEP_TITLES[step][lang]} — ${missing ? t.needsEarlier : failing.title[lang]}` };
     }
     if (missing) {
       const fns = missing.map(f => `${f}()`).join(', ');
@@ -155,7 +160,7 @@ export function nextAction(verdicts: Verdict[], lang: Lang): NextAction {
     // A single-step run that passes: point at the step after it (the full grade after 05).
     const s = steps[0];
     const following = STEP_IDS[STEP_IDS.indexOf(s) + 1];
-    if (following && following !== '06') {
+    if (following && !isProgram(following)) {
       return { step: following, command: stepCommand(following), text: `${t.stepDone(s)}${where(lang, STEP_FILES[following], STEP_FUNCTIONS[following][0])}` };
     }
     return { command: 'make grade', text: `${t.stepDone(s)}${lang === 'ja' ? '全体を採点 (学習を含む)' : 'grade everything (training included)'}` };
@@ -175,6 +180,7 @@ export function renderTerminal(report: GradeReport, opts: TerminalOptions): stri
     lines.push('', c.yellow(t.types));
     for (const w of report.typeWarnings) lines.push(c.dim(`    ${w.file}:${w.line}:${w.column} ${w.code} ${sanitize(w.message)}`));
   }
+  if (report.typecheckPending) lines.push('', c.dim(t.typesPending));
   lines.push('');
   lines.push(c.bold(`${t.total}: ${report.score} / ${report.checkedPoints}`) +
     (report.checkedPoints < report.totalPoints ? c.dim(`  (${t.checked}: ${report.checkedPoints}/${report.totalPoints}; ${t.hidden})`) : ''));

@@ -15,8 +15,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { decode, DecodeError, type Encoded } from '../codec.ts';
+import { COURSE, moduleOf } from '../course.ts';
 import { atExit } from '../tmp.ts';
-import { MAX_ERROR_MESSAGE, type ChildEvent, type ErrorInfo, type Hello, type Job, type JobBody } from './protocol.ts';
+import { MAX_ERROR_MESSAGE, runtimeImportRefused, type ChildEvent, type ErrorInfo, type Hello, type Job, type JobBody } from './protocol.ts';
 
 export interface Limits { memoryMiB: number; callMs: number; trainMs: number }
 export const DEFAULT_LIMITS: Limits = { memoryMiB: 1536, callMs: 4000, trainMs: 90_000 };
@@ -68,6 +69,10 @@ export function detectProtections(limits: Limits = DEFAULT_LIMITS): { protection
   detected = { protections: { permission: true, memory, network, notes }, prefix };
   return detected;
 }
+
+/** Every student function of the course's code steps, as [module, function]. */
+const studentFunctions = (): [string, string][] =>
+  COURSE.codeSteps.flatMap(s => s.functions.map(f => [moduleOf(s.file), f.name] as [string, string]));
 
 interface Pending {
   job: Job;
@@ -147,7 +152,8 @@ export class SandboxChild {
     proc.stdin!.on('error', () => { /* the child died; 'exit' reports it */ });
     proc.on('exit', (code, signal) => this.onExit(proc, code, signal));
     proc.on('error', err => this.fail(proc, { kind: 'crash', message: `could not start the sandbox: ${err.message}` }));
-    proc.stdin!.write(JSON.stringify({ token: this.token } satisfies Hello) + '\n');
+    const hello: Hello = { token: this.token, functions: studentFunctions(), refusal: runtimeImportRefused(COURSE.manifest.lib) };
+    proc.stdin!.write(JSON.stringify(hello) + '\n');
     return proc;
   }
 
@@ -157,7 +163,7 @@ export class SandboxChild {
     const alive = this.proc && this.proc.exitCode === null && !this.proc.killed;
     const proc = alive ? this.proc! : (this.proc = this.start());
     const full = { ...job, id: this.nextId++ } as Job;
-    const ms = full.kind === 'train' ? this.limits.trainMs : this.limits.callMs;
+    const ms = full.kind === 'program' ? this.limits.trainMs : this.limits.callMs;
     return new Promise(resolve => {
       const timer = setTimeout(() => this.timeout(proc, ms), alive ? ms : ms + STARTUP_MS);
       this.pending = { job: full, resolve, timer, starting: !alive };
@@ -219,14 +225,14 @@ export class SandboxChild {
       if (p.starting) {
         // The process is up: from here on the job has its ordinary limit.
         p.starting = false;
-        const ms = p.job.kind === 'train' ? this.limits.trainMs : this.limits.callMs;
+        const ms = p.job.kind === 'program' ? this.limits.trainMs : this.limits.callMs;
         clearTimeout(p.timer);
         p.timer = setTimeout(() => this.timeout(proc, ms), ms);
       }
       if (ev.phase === 'import') p.importing = String(ev.module);
       else if (ev.phase === 'imported') p.importing = undefined;
       else if (ev.phase === 'call') p.calling = String(ev.fn);
-      if (p.job.kind === 'train') this.restartIdle(proc);
+      if (p.job.kind === 'program') this.restartIdle(proc);
       return;
     }
     this.pending = undefined;
@@ -329,7 +335,7 @@ function sameEncoded(a: unknown, b: unknown, depth = 0): boolean {
 function whereIn(p: Pending): string {
   if (p.importing) return `while importing ${p.importing}.ts`;
   if (p.calling) return `while running ${p.calling}() during training`;
-  return p.job.kind === 'train' ? 'while running training' : `while running ${p.job.module}.ts ${p.job.fn}()`;
+  return p.job.kind === 'program' ? 'while running training' : `while running ${p.job.module}.ts ${p.job.fn}()`;
 }
 
 const KINDS = new Set(['import', 'throw', 'missing-export', 'not-implemented']);

@@ -10,13 +10,14 @@ import { build, type Plugin } from 'esbuild';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { COURSE } from '../course.ts';
 import { makeTempDir } from '../tmp.ts';
-import { ALLOWED_LIB, STEP_MODULES, type SourceLocation } from './protocol.ts';
+import type { SourceLocation } from './protocol.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export { ALLOWED_LIB };
-const RUNTIME_LIB = [...ALLOWED_LIB, 'train'];
+/** The given modules a submission may import (the course manifest's `lib`). */
+export const ALLOWED_LIB: readonly string[] = COURSE.manifest.lib;
 
 export interface CompileError { file: string; message: string; location?: SourceLocation; lineText?: string }
 
@@ -27,7 +28,9 @@ export function runtime(): Promise<string> {
   runtimeDir ??= (async () => {
     const dir = makeTempDir('lec4-runtime-');
     const entryPoints: Record<string, string> = { runner: join(root, 'grader/sandbox/runner.ts') };
-    for (const m of RUNTIME_LIB) entryPoints[`lib/${m}`] = join(root, `lib/${m}.ts`);
+    for (const m of ALLOWED_LIB) entryPoints[`lib/${m}`] = join(COURSE.root, `lib/${m}.ts`);
+    // The program step's module (training) shares lib's chunks: one Matrix class in the child.
+    if (COURSE.manifest.program) entryPoints.program = join(COURSE.root, COURSE.manifest.program);
     await build({
       entryPoints, outdir: dir, bundle: true, splitting: true, format: 'esm', platform: 'node',
       target: 'node20', outExtension: { '.js': '.mjs' }, sourcemap: false, logLevel: 'silent',
@@ -39,7 +42,7 @@ export function runtime(): Promise<string> {
 }
 
 function policy(file: string): Plugin {
-  const own = new Set<string>(STEP_MODULES);
+  const own = new Set<string>(COURSE.modules);
   return {
     name: 'lec4-import-policy',
     setup(b) {
@@ -56,10 +59,10 @@ function policy(file: string): Plugin {
           };
         }
         const lib = /^\.\.\/lib\/(\w+)(?:\.ts|\.js|\.mjs)?$/.exec(spec);
-        if (lib && (ALLOWED_LIB as readonly string[]).includes(lib[1])) {
+        if (lib && ALLOWED_LIB.includes(lib[1])) {
           return { path: `../lib/${lib[1]}.mjs`, external: true };
         }
-        const mine = /^\.\/(0[1-5]_\w+)(?:\.ts|\.js|\.mjs)?$/.exec(spec);
+        const mine = /^\.\/([\w-]+?)(?:\.ts|\.js|\.mjs)?$/.exec(spec);
         if (mine && own.has(mine[1]) && `${mine[1]}.ts` !== file) {
           return { path: `./${mine[1]}.mjs`, external: true };
         }
@@ -78,7 +81,7 @@ function policy(file: string): Plugin {
 export async function compileFile(file: string, source: string): Promise<{ code: string } | { error: CompileError }> {
   try {
     const result = await build({
-      stdin: { contents: source, sourcefile: `assignments/${file}`, loader: 'ts', resolveDir: root },
+      stdin: { contents: source, sourcefile: `assignments/${file}`, loader: 'ts', resolveDir: COURSE.root },
       bundle: true, write: false, format: 'esm', platform: 'neutral', target: 'node20',
       // Every import() becomes a call to require(), which the runner defines to refuse: a
       // computed name (import(['node', 'fs'].join(':'))) is known only at run time.

@@ -6,19 +6,19 @@
 // only captured for display: nothing a submission prints there is read as a result.
 import type { Encoded } from '../codec.ts';
 
-export const STEP_MODULES = ['01_forward', '02_backward', '03_sgd', '04_adam', '05_denoising'] as const;
-export type StepModule = (typeof STEP_MODULES)[number];
-
-/** The given modules a submission may import (the ones that need no file access). */
-export const ALLOWED_LIB = ['matrix', 'random', 'model'] as const;
-const allowed = `../lib/{${ALLOWED_LIB.join(',')}}.ts`;
+/** A step file's module name (`01_forward`): the course manifest declares them. */
+export type StepModule = string;
 
 /**
  * What the child says when student code asks for a module at run time (a computed import(),
  * require, process.getBuiltinModule): only the static imports that compile.ts allows load.
+ * `lib`: the course's given modules. The judge sends the text in its Hello.
  */
-export const RUNTIME_IMPORT_REFUSED = `採点環境では実行時の import() / require() は使えません。使えるのは ${allowed} と自分の課題ファイルの静的 import だけです / `
-  + `import() and require() at run time are not available in the grading sandbox: only static imports of ${allowed} and your own assignment files`;
+export function runtimeImportRefused(lib: readonly string[]): string {
+  const allowed = `../lib/{${lib.join(',')}}.ts`;
+  return `採点環境では実行時の import() / require() は使えません。使えるのは ${allowed} と自分の課題ファイルの静的 import だけです / `
+    + `import() and require() at run time are not available in the grading sandbox: only static imports of ${allowed} and your own assignment files`;
+}
 
 export interface CallJob {
   id: number;
@@ -28,19 +28,24 @@ export interface CallJob {
   args: Encoded[];
 }
 
-export interface TrainJob {
+/** A program step (lecture 4: training): the course's program module runs the student's steps. */
+export interface ProgramJob {
   id: number;
-  kind: 'train';
+  kind: 'program';
   opts: Encoded;
-  data: Encoded; // { train: Matrix, test: Matrix }
+  data: Encoded;
 }
 
-export type Job = CallJob | TrainJob;
+export type Job = CallJob | ProgramJob;
 /** A job before the child assigns its id. */
-export type JobBody = Omit<CallJob, 'id'> | Omit<TrainJob, 'id'>;
+export type JobBody = Omit<CallJob, 'id'> | Omit<ProgramJob, 'id'>;
 
-/** The first line on the child's stdin. */
-export interface Hello { token: string }
+/**
+ * The first line on the child's stdin: the token, the course's student functions as
+ * [module, function] pairs (what a program job hands to the program, and where errors point),
+ * and the words for a module asked for at run time (runtimeImportRefused).
+ */
+export interface Hello { token: string; functions: [StepModule, string][]; refusal: string }
 
 /** Error messages are cut to this length on both sides of the channel. */
 export const MAX_ERROR_MESSAGE = 2000;
@@ -58,7 +63,7 @@ export interface ErrorInfo {
 
 /**
  * An event from the child, stamped with the Hello's token (`k`): progress (a module starts or
- * ends loading; in training, a student function is called) or a job's result.
+ * ends loading; in a program job, a student function is called) or a job's result.
  */
 export type ChildEvent = { k: string } & (
   | { id: number; phase: 'import' | 'imported'; module: string }

@@ -16,17 +16,19 @@ import {
 import { writeSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
-import { encode, decode, stringifyEncoded, type Encoded } from '../codec.ts';
-import { train, type Steps } from '../../lib/train.ts';
-import { evaluateTraining, type TrainJobOptions } from '../checks/training-eval.ts';
-import { MAX_ERROR_MESSAGE, RUNTIME_IMPORT_REFUSED, type ErrorInfo, type Hello, type Job } from './protocol.ts';
+import { encode, decode, stringifyEncoded } from '../codec.ts';
+import { NOT_IMPLEMENTED } from '../types.ts';
+import { MAX_ERROR_MESSAGE, type ErrorInfo, type Hello, type Job } from './protocol.ts';
 
 const CHANNEL = 3;
 const write = writeSync;
 const now = () => performanceNow(globalPerformance);
-const NOT_IMPLEMENTED = '未実装 / not implemented';
 
 let token = '';
+/** The course's student functions, [module, function], from the judge's Hello. */
+let functions: [string, string][] = [];
+/** What a module asked for at run time is answered with, from the judge's Hello. */
+let refusal = 'import() and require() at run time are not available in the grading sandbox';
 
 // ── the channel ──────────────────────────────────────────────────────────────────────────
 /** One event line, built by hand: `fields` are [name, JSON text] pairs. */
@@ -66,7 +68,7 @@ function sendError(id: number, e: ErrorInfo): void {
 const refuse = (what: string) => () => { throw new Error(`${what} is not available in the grading sandbox`); };
 function refuseImport(spec: unknown): never {
   const what = typeof spec === 'string' ? StringPrototypeSlice(spec, 0, 100) : typeof spec;
-  throw new Error(`"${what}": ${RUNTIME_IMPORT_REFUSED}`);
+  throw new Error(`"${what}": ${refusal}`);
 }
 const locks: [object, string, unknown][] = [
   [process, 'binding', undefined], [process, '_linkedBinding', undefined], [process, 'dlopen', undefined],
@@ -121,7 +123,7 @@ function inheritedData(o: unknown, k: string): unknown {
 
 /** The first stack frame inside a student file, as mapped back by --enable-source-maps. */
 function locate(stack: string): ErrorInfo['location'] & { fn?: string } | undefined {
-  const m = RegExpPrototypeExec(/at (?:(\S+) \()?[^\n]*?assignments\/(0[1-5]_\w+\.ts):(\d+):(\d+)/, stack);
+  const m = RegExpPrototypeExec(/at (?:(\S+) \()?[^\n]*?assignments\/([\w.-]+\.ts):(\d+):(\d+)/, stack);
   if (!m) return undefined;
   const fn = m[1] === undefined ? undefined : StringPrototypeSlice(m[1], StringPrototypeLastIndexOf(m[1], '.') + 1);
   return { file: m[2], line: +m[3], column: +m[4], fn };
@@ -231,36 +233,33 @@ async function runCall(job: Extract<Job, { kind: 'call' }>): Promise<void> {
   ]);
 }
 
-// ── training ─────────────────────────────────────────────────────────────────────────────
-// Training runs lib/train.ts here, in the student's realm: a submission that patches Matrix or
-// Array methods changes its own training only. In TA grading the judge re-scores the returned
-// weights with the reference forward pass (checks/step06.ts).
-const TRAIN_STEPS: [string, string][] = [
-  ['01_forward', 'forward'], ['01_forward', 'squaredError'], ['01_forward', 'crossEntropy'],
-  ['02_backward', 'backward'], ['03_sgd', 'sgdStep'], ['04_adam', 'adamInit'], ['04_adam', 'adamStep'],
-  ['05_denoising', 'corrupt'],
-];
+// ── program jobs (lecture 4: training) ──────────────────────────────────────────────────
+// The course's program module (training) runs here, in the student's realm: a submission that
+// patches Matrix or Array methods changes its own training only. In TA grading the judge
+// re-scores the returned weights with the reference forward pass (checks/step06.ts).
+/** The course's program module (bundled beside the runner when the course has one). */
+type Program = { runProgram(steps: Record<string, (...a: unknown[]) => unknown>, opts: unknown, data: unknown): unknown };
+const PROGRAM = new URL('./program.mjs', import.meta.url).href;
 
-async function runTrain(job: Extract<Job, { kind: 'train' }>): Promise<void> {
-  const steps: Record<string, unknown> = {};
-  for (let i = 0; i < TRAIN_STEPS.length; i++) {
-    const module = TRAIN_STEPS[i][0], fn = TRAIN_STEPS[i][1];
+async function runProgram(job: Extract<Job, { kind: 'program' }>): Promise<void> {
+  const steps: Record<string, (...a: unknown[]) => unknown> = {};
+  for (let i = 0; i < functions.length; i++) {
+    const module = functions[i][0], fn = functions[i][1];
     const f = await fnFrom(job.id, module, fn);
     if (typeof f !== 'function') { sendError(job.id, f); return; }
     // Say which function runs next: the judge allows each call the per-call time limit, so a
-    // hang inside training is stopped as fast as one in a single call, and named.
+    // hang inside the program is stopped as fast as one in a single call, and named.
     put(steps, fn, (...a: unknown[]) => { sendPhase(job.id, 'call', fn); return ReflectApply(f, undefined, a); });
   }
-  const data = decode(job.data) as Parameters<typeof train>[1];
-  const opts = decode(job.opts) as TrainJobOptions;
+  const program = (await import(PROGRAM)) as Program;
+  const data = decode(job.data);
+  const opts = decode(job.opts);
   const t0 = now();
   try {
-    const result = train(steps as unknown as Steps, data, opts.train);
-    const evaluation = evaluateTraining((steps as unknown as Steps).forward, result.params, data.test, opts.train.output, opts.evalNoise);
-    const value: Encoded = encode({ params: result.params, history: result.history, eval: evaluation });
-    send(job.id, [['ok', 'true'], ['value', stringifyEncoded(value)], ['ms', num(now() - t0)]]);
+    const value = program.runProgram(steps, opts, data);
+    send(job.id, [['ok', 'true'], ['value', stringifyEncoded(encode(value))], ['ms', num(now() - t0)]]);
   } catch (err) {
-    const info = describeError(err, 'throw', 'train');
+    const info = describeError(err, 'throw', 'program');
     if (info.location) info.module = StringPrototypeSlice(info.location.file, 0, -3); // "03_sgd.ts" → "03_sgd"
     sendError(job.id, info);
   }
@@ -278,8 +277,14 @@ process.stdin.on('data', (chunk: string) => {
   while ((nl = StringPrototypeIndexOf(buffered, '\n')) >= 0) {
     const line = StringPrototypeSlice(buffered, 0, nl);
     buffered = StringPrototypeSlice(buffered, nl + 1);
-    if (!token) { token = SafeString((JSONParse(line) as Hello).token); continue; }
+    if (!token) {
+      const hello = JSONParse(line) as Hello;
+      token = SafeString(hello.token);
+      if (ArrayIsArray(hello.functions)) functions = hello.functions;
+      if (typeof hello.refusal === 'string') refusal = hello.refusal;
+      continue;
+    }
     const job = JSONParse(line) as Job;
-    queue = queue.then(() => (job.kind === 'train' ? runTrain(job) : runCall(job)));
+    queue = queue.then(() => (job.kind === 'program' ? runProgram(job) : runCall(job)));
   }
 });

@@ -1,6 +1,6 @@
 // grader/watch/command.ts — `npx tsx grader/cli.ts watch` (`make watch`): registers the command.
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseLang } from '../report/lang.ts';
+import { LANG_HELP, parseLang } from '../report/lang.ts';
 import { createWatch } from './loop.ts';
 
 function parseInterval(value: string): number {
@@ -13,7 +13,7 @@ export function register(program: Command): void {
   program.command('watch')
     .description('re-grade on every save in assignments/ / 保存するたびに採点 (keys: r h a q)')
     .option('--submission <dir>', 'folder with assignments/', '.')
-    .option('--lang <ja|en>', 'report language (default: from LANG / LC_ALL)')
+    .option('--lang <ja|en>', LANG_HELP)
     .option('--poll', 'poll the files instead of fs.watch (network drives, WSL /mnt, containers)')
     .option('--interval <ms>', 'polling interval', parseInterval, 500)
     .action(async (o: { submission: string; lang?: string; poll?: boolean; interval: number }) => {

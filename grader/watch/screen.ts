@@ -1,20 +1,23 @@
-// grader/watch/screen.ts — what `make watch` draws: a progress bar over the five steps, the
-// training status, the current step's failures (the first step not fully passing), the next
-// thing to do and the keys. One thing at a time, like rustlings; `a` shows every step.
+// grader/watch/screen.ts — what `make watch` draws: a progress bar over the code steps, the
+// training (program step) status, the current step's failures (the first step not fully
+// passing), the next thing to do and the keys. One thing at a time, like rustlings; `a` shows
+// every step. Step ids and ranges in the texts come from the course manifest.
 import { Chalk } from 'chalk';
 import { nextAction, renderStep } from '../report/terminal.ts';
-import { STEP_IDS, msg, type Lang, type Msg, type StepId, type Verdict } from '../types.ts';
+import { COURSE } from '../course.ts';
+import { STEP_IDS } from '../rubric.ts';
+import { msg, type Lang, type Msg, type StepId, type Verdict } from '../types.ts';
 
 export type WatchMode = 'fs.watch' | 'poll';
 export type TrainingStatus = 'waiting' | 'running' | 'graded';
 
-/** Everything the screen shows; the loop owns it, tests read it. */
+/** Everything the screen shows; the dispatcher (core.ts) updates it, tests read it. */
 export interface WatchState {
-  /** The latest verdicts of each step (01–05 always, 06 once it ran on the current files). */
+  /** The latest verdicts of each step (code steps always, the program step once it ran on the current files). */
   verdicts: Partial<Record<StepId, Verdict[]>>;
-  /** Of the five lecture steps, how many pass every public check. */
+  /** Of the code steps, how many pass every public check. */
   passed: number;
-  /** The first step not fully passing (06 counts once 01–05 pass); undefined when all pass. */
+  /** The first step not fully passing (the program step counts once the code steps pass); undefined when all pass. */
   current?: StepId;
   score: number;
   maxScore: number;
@@ -36,25 +39,17 @@ export interface WatchState {
   error?: string;
 }
 
-/** The lecture's formulas per step: the hint when no known mistake was recognised. */
-export const STEP_HINTS: Record<StepId, Msg> = {
-  '01': msg('Xb = [1; X], A1 = W0 Xb, Z = f(A1), Zb = [1; Z], A2 = W1 Zb, X̃ = g(A2)。f(a) = 1/(1 + e^{−a})。E = (1/n) Σ ½‖x − x̃‖²。式はファイル冒頭のコメントにもあります。',
-    'Xb = [1; X], A1 = W0 Xb, Z = f(A1), Zb = [1; Z], A2 = W1 Zb, X̃ = g(A2); f(a) = 1/(1 + e^{−a}); E = (1/n) Σ ½‖x − x̃‖². The file\'s comments have the formulas too.'),
-  '02': msg('δ2 = X̃ − X, δ1 = (W̃1ᵀ δ2) ⊙ Z ⊙ (1 − Z) (W̃1 は W1 から切片の列を除いたもの), ∂E/∂W1 = δ2 Zbᵀ / n, ∂E/∂W0 = δ1 Xbᵀ / n。',
-    'δ2 = X̃ − X, δ1 = (W̃1ᵀ δ2) ⊙ Z ⊙ (1 − Z) (W̃1: W1 without its bias column), ∂E/∂W1 = δ2 Zbᵀ / n, ∂E/∂W0 = δ1 Xbᵀ / n.'),
-  '03': msg('W ← W − η ∂E/∂W を W0 と W1 に。引数は書き換えず、新しい行列を返します。',
-    'W ← W − η ∂E/∂W for W0 and W1; return new matrices, leave the arguments alone.'),
-  '04': msg('m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g⊙g, m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), W ← W − α m̂/(√v̂ + ε)。t は 1 から。',
-    'm ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g⊙g, m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), W ← W − α m̂/(√v̂ + ε); t starts at 1.'),
-  '05': msg('X† = X + ν, ν_ij = σ · rng.normal()。X.data の順に要素ごとに 1 回ずつ引きます。',
-    'X† = X + ν with ν_ij = σ · rng.normal(), one draw per element in the order of X.data.'),
-  '06': msg('学習は 01–05 のあなたの関数で行います。make train で誤差の推移と復元画像を見てみましょう。',
-    'Training uses your functions from 01–05. make train shows the loss curve and the reconstructions.'),
-};
+/** The lecture's formulas per step (the manifest's hints): shown when no known mistake was recognised. */
+export const STEP_HINTS: Record<StepId, Msg> = Object.fromEntries(COURSE.steps.map(s => [s.id, s.hint]));
+/** The steps with files, counted by the progress bar, and the program step (training). */
+const LESSONS = COURSE.codeSteps.map(s => s.id);
+const PROGRAM = COURSE.steps.find(s => s.program)?.id;
+/** The code steps as "first–last": they must all pass before the program step runs. */
+const CODE_RANGE = `${LESSONS[0] ?? ''}–${LESSONS.at(-1) ?? ''}`;
 
 const T = {
   ja: {
-    points: '点', training: '学習 (06)', waiting: '01–05 がすべて通ると確認します', running: '確認中… (数秒かかります)',
+    points: '点', training: `学習 (${PROGRAM})`, waiting: `${CODE_RANGE} がすべて通ると確認します`, running: '確認中… (数秒かかります)',
     hint: 'ヒント', next: '次にやること', done: '公開チェックはすべて通りました。make train で学習させてみましょう。',
     graded: (s: number, what: string) => `採点 ${s.toFixed(1)} s: ${what}`, grading: '採点中…',
     watching: (m: WatchMode, why?: string) => m === 'poll' ? `ポーリングで監視${why ? ` (${why})` : ''}` : '保存すると採点し直します',
@@ -62,7 +57,7 @@ const T = {
     enter: ' (キーのあと Enter)', error: '採点プログラムのエラー (提出物のせいではありません)',
   },
   en: {
-    points: 'points', training: 'training (06)', waiting: 'checked once 01–05 all pass', running: 'running… (takes a few seconds)',
+    points: 'points', training: `training (${PROGRAM})`, waiting: `checked once ${CODE_RANGE} all pass`, running: 'running… (takes a few seconds)',
     hint: 'hint', next: 'next', done: 'All public checks pass. Try make train.',
     graded: (s: number, what: string) => `graded in ${s.toFixed(1)} s: ${what}`, grading: 'grading…',
     watching: (m: WatchMode, why?: string) => m === 'poll' ? `polling for changes${why ? ` (${why})` : ''}` : 're-grades on every save',
@@ -70,6 +65,9 @@ const T = {
     enter: ' (type the key, then Enter)', error: 'grader error (not your submission\'s fault)',
   },
 };
+
+/** Said on `q` while a run is in flight. */
+export const QUITTING: Msg = msg('採点の終了を待って終わります…', 'finishing the run in flight, then quitting…');
 
 /** `[#####>----]`: '#' for steps done, '>' where the student is. */
 export function progressBar(done: number, total: number, width = 30): string {
@@ -85,12 +83,15 @@ export function renderWatch(state: WatchState, opts: { lang: Lang; color?: boole
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const stepOpts = { lang: L, color: opts.color, hints: state.showHint };
   const lines: string[] = [];
-  lines.push(`Progress: ${progressBar(state.passed, 5)} ${state.passed}/5  ·  ${state.score}/${state.maxScore} ${t.points}`);
-  const six = state.verdicts['06'];
-  const trainingLine = state.training === 'running' ? c.yellow(t.running)
-    : state.training === 'graded' && six ? `${six.every(v => v.status === 'passed') ? c.green('✓') : c.red('✗')} ${points(six)}`
-      : c.dim(t.waiting);
-  lines.push(`${t.training}: ${trainingLine}`, '');
+  lines.push(`Progress: ${progressBar(state.passed, LESSONS.length)} ${state.passed}/${LESSONS.length}  ·  ${state.score}/${state.maxScore} ${t.points}`);
+  if (PROGRAM) {
+    const program = state.verdicts[PROGRAM];
+    const trainingLine = state.training === 'running' ? c.yellow(t.running)
+      : state.training === 'graded' && program ? `${program.every(v => v.status === 'passed') ? c.green('✓') : c.red('✗')} ${points(program)}`
+        : c.dim(t.waiting);
+    lines.push(`${t.training}: ${trainingLine}`);
+  }
+  lines.push('');
 
   const shown = (state.showAll ? STEP_IDS : state.current ? [state.current] : []).filter(s => state.verdicts[s]);
   for (const step of shown) {
@@ -118,9 +119,9 @@ export function renderWatch(state: WatchState, opts: { lang: Lang; color?: boole
   return lines.join('\n');
 }
 
-/** The step a student works on: the first of 01–05 not fully passing, then training. */
+/** The step a student works on: the first code step not fully passing, then the program step. */
 export function currentStep(verdicts: Partial<Record<StepId, Verdict[]>>): StepId | undefined {
   const passes = (s: StepId) => (verdicts[s] ?? []).every(v => v.status === 'passed') && !!verdicts[s];
-  for (const s of STEP_IDS.slice(0, 5)) if (!passes(s)) return s;
-  return verdicts['06'] && !passes('06') ? '06' : undefined;
+  for (const s of LESSONS) if (!passes(s)) return s;
+  return PROGRAM && verdicts[PROGRAM] && !passes(PROGRAM) ? PROGRAM : undefined;
 }

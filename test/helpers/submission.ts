@@ -3,7 +3,7 @@
 // a temporary folder as `<dir>/assignments/0N_*.ts`. Fixtures keep only the file they change.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { Patch } from '../../grader/faults/catalogue.ts';
+import type { Patch } from '../../grader/types.ts';
 import { applyPatches } from '../../grader/faults/variants.ts';
 import type { StepModule } from '../../grader/sandbox/protocol.ts';
 import { join } from 'node:path';

@@ -1,0 +1,106 @@
+// grader/diagnosis/step.ts — which catalogued mistake(s) a step's failures point to.
+// A name is given only when it explains EVERY failure of the step, not of one check: one check
+// matching by coincidence (an unchanged Adam step looks like "ε inside the root" on tiny
+// gradients) while another contradicts it is no diagnosis. When no single fault explains them
+// all, pairs of faults are tried: the reference with both patches, which must reproduce every
+// failure. A modified argument is explained by the catalogue's mutation fault beside them.
+// No match, no guess.
+import type { Finding, Probe } from '../checks/common.ts';
+import { reproduces } from '../checks/common.ts';
+import type { FaultInfo, Oracle } from '../oracle.ts';
+import type { FaultMatch } from '../types.ts';
+
+/** The id under which the oracle answers for a pair of faults applied together. */
+export const pairId = (a: string, b: string): string => `${a}+${b}`;
+
+export interface StepDiagnosis {
+  /** The fault(s) that explain every failure: one, or two at once. */
+  faults: FaultMatch[];
+  /** Per failing check: the faults of `faults` that explain its own failures. */
+  byCheck: Map<string, FaultMatch[]>;
+}
+
+const matchOf = (f: FaultInfo): FaultMatch => ({ id: f.id, title: f.title, hint: f.hint });
+
+/** Faults named by every finding (catalogue order of the first finding's list). */
+function common(findings: readonly Finding[]): FaultMatch[] {
+  if (findings.length === 0) return [];
+  let ids = (findings[0].matches ?? []).map(m => m.id);
+  for (const f of findings.slice(1)) {
+    const mine = new Set((f.matches ?? []).map(m => m.id));
+    ids = ids.filter(id => mine.has(id));
+  }
+  return (findings[0].matches ?? []).filter(m => ids.includes(m.id));
+}
+
+export interface DiagnoseStepOptions {
+  oracle: Oracle;
+  /** Try pairs of faults (TA grading; the release only where its fixture has their answers). */
+  pairs: boolean;
+}
+
+/**
+ * The diagnosis of a step from its failing checks' findings (check id → findings). Findings
+ * that say "not implemented" are not mistakes; a failure with no probe (a hang, a crash, a
+ * training run) cannot be explained by a variant, so the step gets no name at all.
+ */
+export async function diagnoseStep(failing: ReadonlyMap<string, readonly Finding[]>, o: DiagnoseStepOptions): Promise<StepDiagnosis | undefined> {
+  const all = [...failing.values()].flat().filter(f => !f.missing);
+  if (all.length === 0 || all.some(f => !f.probe && f.kind !== 'mutation')) return undefined;
+  const mutation = all.filter(f => f.kind === 'mutation');
+  const rest = all.filter(f => f.kind !== 'mutation');
+  const mutationFault = common(mutation)[0];
+  if (mutation.length > 0 && !mutationFault) return undefined;
+
+  let faults: FaultMatch[] = [];
+  if (rest.length > 0) {
+    const single = common(rest)[0];
+    if (single) faults = [single];
+    else if (o.pairs) faults = await findPair(rest, failing, o.oracle) ?? [];
+    if (faults.length === 0) return undefined;
+  }
+  if (mutationFault && !faults.some(f => f.id === mutationFault.id)) faults.push(mutationFault);
+
+  // Each failing check is told the faults that explain its own failures (both, for a mix).
+  const byCheck = new Map<string, FaultMatch[]>();
+  for (const [check, fs] of failing) {
+    const own = faults.filter(f => fs.filter(x => !x.missing).every(x => (x.matches ?? []).some(m => m.id === f.id)));
+    byCheck.set(check, own.length > 0 ? own : faults);
+  }
+  return { faults, byCheck };
+}
+
+/**
+ * Two faults of the failing calls' modules whose patches, applied together, reproduce every
+ * failure. Candidates are pruned by the checks each fault is known to fail (their union must
+ * cover the failing checks); pairs where one fault already explains some failure go first.
+ */
+async function findPair(findings: readonly Finding[], failing: ReadonlyMap<string, readonly Finding[]>, oracle: Oracle): Promise<FaultMatch[] | undefined> {
+  const modules = new Set(findings.map(f => f.probe!.call.module));
+  const candidates = oracle.faults().filter(f => f.detect === 'output' && modules.has(f.module));
+  // Faults list the public checks they fail; hidden checks (TA grading) prune nothing.
+  const listed = new Set(candidates.flatMap(f => f.checks));
+  const failingChecks = [...failing.keys()].filter(c => listed.has(c));
+  const seen = new Set(findings.flatMap(f => (f.matches ?? []).map(m => m.id)));
+  const pairs: [FaultInfo, FaultInfo][] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    for (let j = i + 1; j < candidates.length; j++) {
+      const [a, b] = [candidates[i], candidates[j]];
+      const covered = new Set([...a.checks, ...b.checks]);
+      if (failingChecks.every(c => covered.has(c))) pairs.push([a, b]);
+    }
+  }
+  const score = ([a, b]: [FaultInfo, FaultInfo]) => Number(seen.has(a.id)) + Number(seen.has(b.id));
+  pairs.sort((x, y) => score(y) - score(x));
+  const probes: Probe[] = findings.map(f => f.probe!);
+  for (const [a, b] of pairs) {
+    let ok = true;
+    for (const p of probes) {
+      // A pair of faults of two modules changes each module on its own.
+      const id = a.module === b.module ? pairId(a.id, b.id) : p.call.module === a.module ? a.id : b.id;
+      if (!reproduces(await oracle.variant(id, p.call), p)) { ok = false; break; }
+    }
+    if (ok) return [matchOf(a), matchOf(b)];
+  }
+  return undefined;
+}
