@@ -159,7 +159,7 @@ describe('through the CLI', () => {
     expect(ref.stdout).not.toMatch(/\x1b\[/); // not a terminal: no colour codes
   });
 
-  it('results.json and JUnit have the documented shapes (Gradescope's results.json, JUnit)', () => {
+  it('results.json and JUnit have the documented shapes (Gradescope results.json, JUnit)', () => {
     for (const name of ['ref', 'stubs']) {
       const r = readJson(join(out, `${name}.json`));
       checkResultsShape(r);
