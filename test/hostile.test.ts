@@ -199,8 +199,9 @@ describe('memory', () => {
 describe('cheating', () => {
   it('a printed fake score changes nothing and never reaches the report', async () => {
     const r = await gradeCase('fake-score', ['03']);
-    // The update has the sign mistake: only the purity check passes, as without the printing.
-    expect(r.score).toBe(2);
+    // The update has the sign mistake: no check passes (purity is paid only with a right
+    // result), as without the printing.
+    expect(r.score).toBe(0);
     expect(verdict(r, '03.one').fault?.id).toBe('sgd-sign');
     expect(r.output).toContain('total: 100 / 100'); // captured, for display only
     for (const report of [renderTerminal(r, { lang: 'en' }), renderTerminal(r, { lang: 'ja' }),
@@ -238,7 +239,7 @@ describe('the runner shares a realm with the submission (issue 16)', () => {
     const r = await gradeCase('hidden-mutation', ['03']);
     const pure = verdict(r, '03.pure');
     expect(pure.status).toBe('failed');
-    expect(text(pure)).toMatch(/sgdStep\(\) modified its arguments: arg0\.W0, arg0\.W1$/m);
+    expect(text(pure)).toMatch(/sgdStep\(\) modified its arguments: params\.W0, params\.W1$/m);
     expect(pure.fault?.id).toBe('mutates-arguments');
     expect(verdict(r, '03.one').status, text(verdict(r, '03.one'))).toBe('passed'); // the result itself is right
   });
@@ -247,7 +248,7 @@ describe('the runner shares a realm with the submission (issue 16)', () => {
     const r = await gradeCase('swapped-arguments', ['03']);
     const pure = verdict(r, '03.pure');
     expect(pure.status).toBe('failed');
-    expect(text(pure)).toMatch(/sgdStep\(\) modified its arguments: arg0\.W0, arg0\.W1$/m);
+    expect(text(pure)).toMatch(/sgdStep\(\) modified its arguments: params\.W0, params\.W1$/m);
     expect(verdict(r, '03.one').status, text(verdict(r, '03.one'))).toBe('passed');
   });
 
@@ -296,14 +297,14 @@ describe('honest mistakes', () => {
     for (const id of ['01.forward.identity', '01.forward.sigmoid']) {
       expect(text(verdict(r, id))).toMatch(/forward\.Xb: wrong shape, expected \(8×5\), got \(5×8\) \(転置\? \/ transposed\?\)/);
     }
-    expect(r.score).toBe(8); // sigmoid 3, both losses 2 + 2, purity 1
+    expect(r.score).toBe(7); // sigmoid 3, both losses 2 + 2 (purity needs forward's right result)
   });
 
   it('updating the optimiser state in place fails only the purity check, diagnosed', async () => {
     const r = await gradeCase('mutates', ['04']);
     const pure = verdict(r, '04.pure');
     expect(pure.status).toBe('failed');
-    expect(text(pure)).toMatch(/adamStep\(\) modified its arguments: arg2\.m\.dW0, arg2\.m\.dW1, arg2\.v\.dW0, arg2\.v\.dW1/);
+    expect(text(pure)).toMatch(/adamStep\(\) modified its arguments: state\.m\.dW0, state\.m\.dW1, state\.v\.dW0, state\.v\.dW1/);
     expect(pure.fault?.id).toBe('mutates-arguments');
     expect(r.score).toBe(stepPoints('04') - pure.maxPoints);
   });
