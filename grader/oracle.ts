@@ -15,8 +15,30 @@ import type { Msg } from './types.ts';
 
 export interface Call { module: StepModule; fn: string; args: unknown[] }
 
+/**
+ * How a fault is recognised: 'output' by its return values (or the error it throws),
+ * 'mutation' by the arguments it modifies, 'nondeterministic' by different answers to the
+ * same inputs and the same Rng state (Math.random): no single output to match.
+ */
+export type Detect = 'output' | 'mutation' | 'nondeterministic';
+
 /** What the diagnosis needs to know of a fault (the release ships this, not the patches). */
-export interface FaultInfo { id: string; module: StepModule; title: Msg; hint: Msg; detect: 'output' | 'mutation'; checks: string[] }
+export interface FaultInfo {
+  id: string; module: StepModule; title: Msg; hint: Msg; detect: Detect;
+  /** Every public check that some form of the fault fails. */
+  checks: string[];
+  /** Form k's public checks (k = 0: the fault's `patches`, k ≥ 1: its other forms). */
+  forms: string[][];
+}
+
+/** A form's variant id, the key under which the oracle and the fixture know its answers. */
+export const variantKey = (faultId: string, form: number): string => `${faultId}~${form}`;
+
+export function parseVariantKey(key: string): { id: string; form: number } {
+  const m = /^(.+)~(\d+)$/.exec(key);
+  if (!m) throw new Error(`not a variant key (fault~form): ${key}`);
+  return { id: m[1], form: Number(m[2]) };
+}
 
 export type RefModules = Record<StepModule, Record<string, (...a: unknown[]) => unknown>>;
 
@@ -36,8 +58,8 @@ export interface Oracle {
   /** Persist what is worth keeping between runs (no-op where nothing is). */
   flush?(): void;
   reference(call: Call): Promise<unknown>;
-  /** The variant's output; a VariantThrew when it throws; undefined when unknown (no match). */
-  variant(faultId: string, call: Call): Promise<unknown>;
+  /** A fault form's output (variantKey(id, form)); a VariantThrew when it throws; undefined when unknown (no match). */
+  variant(key: string, call: Call): Promise<unknown>;
   derived(key: string, compute: (ref: RefModules) => unknown | Promise<unknown>): Promise<unknown>;
   faults(): readonly FaultInfo[];
 }
@@ -62,7 +84,8 @@ export class LiveOracle implements Oracle {
   private diskDirty = false;
 
   constructor(readonly root: string, private readonly catalogue: readonly FaultInfo[],
-              private readonly loadVariant: (id: string) => Promise<Record<string, unknown>>,
+              /** Loads a fault form's module, by variantKey. */
+              private readonly loadVariant: (key: string) => Promise<Record<string, unknown>>,
               private readonly cacheFile?: string) {
     if (cacheFile && existsSync(cacheFile)) {
       try { this.disk = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Encoded>; } catch { this.disk = {}; }
@@ -106,10 +129,10 @@ export class LiveOracle implements Oracle {
     });
   }
 
-  variant(faultId: string, call: Call): Promise<unknown> {
-    return this.remember(`var:${faultId}:${callKey(call)}`, async () => {
+  variant(key: string, call: Call): Promise<unknown> {
+    return this.remember(`var:${key}:${callKey(call)}`, async () => {
       try {
-        const mod = await this.loadVariant(faultId);
+        const mod = await this.loadVariant(key);
         const f = mod[call.fn] as ((...a: unknown[]) => unknown) | undefined;
         return f ? f(...fresh(call.args)) : undefined;
       } catch (err) {
@@ -159,9 +182,9 @@ export class FixtureOracle implements Oracle {
 
   async reference(call: Call): Promise<unknown> { return this.answer(`ref:${callKey(call)}`); }
 
-  async variant(faultId: string, call: Call): Promise<unknown> {
-    const key = `var:${faultId}:${callKey(call)}`;
-    return key in this.file.answers ? decode(this.file.answers[key]) : undefined;
+  async variant(key: string, call: Call): Promise<unknown> {
+    const k = `var:${key}:${callKey(call)}`;
+    return k in this.file.answers ? decode(this.file.answers[k]) : undefined;
   }
 
   async derived(key: string): Promise<unknown> { return this.answer(`der:${key}`); }

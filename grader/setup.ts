@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rubricHash } from './engine.ts';
-import { FixtureOracle, LiveOracle, type FaultInfo, type Oracle } from './oracle.ts';
+import { FixtureOracle, LiveOracle, parseVariantKey, type FaultInfo, type Oracle } from './oracle.ts';
 import { STEP_FILES } from '../tools/stubs.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,12 +22,15 @@ const libHash = (root: string) => hashFiles(root, tsFilesUnder(root, 'lib'), 12)
 
 export async function liveOracle(root = ROOT): Promise<LiveOracle> {
   // The catalogue holds the faults' patches (answers in disguise): loaded only where solutions/ is.
-  const { FAULTS } = await import('./faults/catalogue.ts');
+  const { FAULTS, faultInfo } = await import('./faults/catalogue.ts');
   const { loadVariant } = await import('./faults/variants.ts');
-  const infos: FaultInfo[] = FAULTS.map(f => ({ id: f.id, module: f.module, title: f.title, hint: f.hint, detect: f.detect ?? 'output', checks: f.checks }));
+  const infos: FaultInfo[] = FAULTS.map(faultInfo);
   // Reference training runs are cached per version of solutions/, checks and lib/.
   const cache = join(root, '.grader-cache', `oracle-${solutionsHash(root)}-${libHash(root)}.json`);
-  return new LiveOracle(root, infos, id => loadVariant(root, FAULTS.find(f => f.id === id)!), cache);
+  return new LiveOracle(root, infos, key => {
+    const { id, form } = parseVariantKey(key);
+    return loadVariant(root, FAULTS.find(f => f.id === id)!, form);
+  }, cache);
 }
 
 export async function chooseOracle(opts: { hidden?: boolean; fixture?: string } = {}): Promise<Oracle> {

@@ -6,7 +6,7 @@ import type { Params } from '../../lib/model.ts';
 import { Rng } from '../../lib/random.ts';
 import type { MnistSplit } from '../../lib/mnist.ts';
 import { compareValue, TIGHT, type Tolerance } from '../compare.ts';
-import { variantThrew, type Call, type FaultInfo, type Oracle } from '../oracle.ts';
+import { variantKey, variantThrew, type Call, type FaultInfo, type Oracle } from '../oracle.ts';
 import { MAX_ERROR_MESSAGE, type ErrorInfo } from '../sandbox/protocol.ts';
 import type { Outcome, StudentRunner } from '../student.ts';
 import { msg, type FaultMatch, type Msg, type RubricEntry } from '../types.ts';
@@ -90,22 +90,36 @@ export async function same(ctx: CheckContext, call: Call, label = '', opts: Same
   return out.value;
 }
 
-/** Fixture making: ask every output-detected variant of the call's module, so that an offline
- *  diagnose() of the same call finds the same answers the live oracle would compute. Every
- *  call goes through run(), so every call is recorded, including those of checks that
- *  diagnose only on failure (02.gradcheck, 05.stats), which the reference never reaches. */
+/**
+ * The fault forms that can explain a failure of this call's check: every form of every
+ * output-detected fault of the call's module, but on a public check only the forms proven to
+ * fail that check (test/faults.test.ts): a form that passes a check gives the reference's
+ * output there, so it cannot match a student who fails it, and the fixture need not hold it.
+ */
+function* candidates(ctx: CheckContext, call: Call): Generator<[FaultInfo, string]> {
+  for (const f of ctx.oracle.faults()) {
+    if (f.module !== call.module || f.detect !== 'output') continue;
+    for (const [k, checks] of f.forms.entries()) {
+      if (ctx.entry.visibility !== 'public' || checks.includes(ctx.entry.id)) yield [f, variantKey(f.id, k)];
+    }
+  }
+}
+
+/** Fixture making: ask every candidate form for the call, so that an offline diagnose() of the
+ *  same call finds the same answers the live oracle would compute. Every call goes through
+ *  run(), so every call is recorded, including those of checks that diagnose only on failure
+ *  (02.gradcheck, 05.stats), which the reference never reaches. */
 async function variantsOf(ctx: CheckContext, call: Call): Promise<void> {
   if (!ctx.recordVariants) return;
-  for (const f of ctx.oracle.faults()) if (f.module === call.module && f.detect === 'output') await ctx.oracle.variant(f.id, call);
+  for (const [, key] of candidates(ctx, call)) await ctx.oracle.variant(key, call);
 }
 
 const matchOf = (f: FaultInfo): FaultMatch => ({ id: f.id, title: f.title, hint: f.hint });
 
-/** The first output-detected variant of the call's module whose answer passes `matches`. */
+/** The first candidate form whose answer passes `matches`, named by its fault. */
 async function firstVariant(ctx: CheckContext, call: Call, matches: (answer: unknown) => boolean): Promise<FaultMatch | undefined> {
-  for (const f of ctx.oracle.faults()) {
-    if (f.module !== call.module || f.detect !== 'output') continue;
-    if (matches(await ctx.oracle.variant(f.id, call))) return matchOf(f);
+  for (const [f, key] of candidates(ctx, call)) {
+    if (matches(await ctx.oracle.variant(key, call))) return matchOf(f);
   }
   return undefined;
 }

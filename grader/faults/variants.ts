@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Fault } from './catalogue.ts';
+import { formPatches, type Fault } from './catalogue.ts';
+import { variantKey } from '../oracle.ts';
 
 /** The reference with a fault's patches (or any id/module/patches: hostile test fixtures use it too). */
 export function applyPatches(source: string, fault: Pick<Fault, 'id' | 'module' | 'patches'>): string {
@@ -25,13 +26,16 @@ export function applyPatches(source: string, fault: Pick<Fault, 'id' | 'module' 
 let outDir: string | undefined;
 const loaded = new Map<string, Promise<Record<string, unknown>>>();
 
-export function loadVariant(root: string, fault: Fault): Promise<Record<string, unknown>> {
-  let m = loaded.get(fault.id);
+/** Form `form` of a fault (0: its `patches`), compiled and imported once. */
+export function loadVariant(root: string, fault: Fault, form = 0): Promise<Record<string, unknown>> {
+  const key = variantKey(fault.id, form);
+  let m = loaded.get(key);
   if (!m) {
     m = (async () => {
-      const source = applyPatches(readFileSync(join(root, 'solutions', `${fault.module}.ts`), 'utf8'), fault);
+      const source = applyPatches(readFileSync(join(root, 'solutions', `${fault.module}.ts`), 'utf8'),
+        { id: key, module: fault.module, patches: formPatches(fault, form) });
       const result = await build({
-        stdin: { contents: source, sourcefile: `${fault.id}/${fault.module}.ts`, loader: 'ts', resolveDir: join(root, 'solutions') },
+        stdin: { contents: source, sourcefile: `${key}/${fault.module}.ts`, loader: 'ts', resolveDir: join(root, 'solutions') },
         bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent',
         plugins: [{
           name: 'to-judge-modules',
@@ -43,11 +47,11 @@ export function loadVariant(root: string, fault: Fault): Promise<Record<string, 
         }],
       });
       outDir ??= mkdtempSync(join(tmpdir(), 'lec4-variants-'));
-      const file = join(outDir, `${fault.id}.mjs`);
+      const file = join(outDir, `${key}.mjs`);
       writeFileSync(file, result.outputFiles[0].text);
       return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     })();
-    loaded.set(fault.id, m);
+    loaded.set(key, m);
   }
   return m;
 }
