@@ -68,7 +68,8 @@ describe('offline diagnosis (fixture oracle) = live diagnosis', () => {
     const fault = FAULTS.find(f => f.id === id)!;
     const steps = [fault.module.slice(0, 2) as StepId];
     const dir = faultySubmission(id, k);
-    const [live, offline] = [await summary(dir, await liveOracle(root), steps), await summary(dir, FixtureOracle.load(fixturePath), steps)];
+    // Both at once: one sandbox child each, two cores.
+    const [live, offline] = await Promise.all([summary(dir, await liveOracle(root), steps), summary(dir, FixtureOracle.load(fixturePath), steps)]);
     expect(offline).toEqual(live);
     // And the fault is actually seen (else this comparison proves little).
     expect(live.some(v => v.points === 0)).toBe(true);

@@ -304,8 +304,14 @@ export const FAULTS: readonly Fault[] = [
       // The shapes made to fit with f' taken from Zb: δ1 comes back with q+1 rows, ∂E/∂W0 too.
       { find: 'const delta1 = dropBiasColumn(W1).transpose()', replace: 'const delta1 = W1.transpose()' },
       { find: 'const fprime = Z.map(z => z * (1 - z));', replace: 'const fprime = Zb.map(z => z * (1 - z));' },
+    ], [
+      // The same δ1, its bias row dropped only for ∂E/∂W0: the gradients are right, δ1 is not.
+      { find: 'const delta1 = dropBiasColumn(W1).transpose()', replace: 'const delta1 = W1.transpose()' },
+      { find: 'const fprime = Z.map(z => z * (1 - z));', replace: 'const fprime = Zb.map(z => z * (1 - z));' },
+      { find: 'const dW0 = delta1.matmul(Xb.transpose()).div(n);', replace: 'const dW0 = new Matrix(delta1.rows - 1, delta1.cols, delta1.data.slice(delta1.cols)).matmul(Xb.transpose()).div(n);' },
+      { find: "import { dropBiasColumn, type Matrix } from '../lib/matrix.ts';", replace: "import { dropBiasColumn, Matrix } from '../lib/matrix.ts';" },
     ]],
-    formChecks: { 1: ['02.delta', '02.grads', '02.gradcheck'] },
+    formChecks: { 1: ['02.delta', '02.grads', '02.gradcheck'], 2: ['02.delta'] },
     title: msg('W̃1 で切片の列を残している (δ1 が q+1 行)', 'bias column kept in W̃1 (δ1 has q+1 rows)'),
     hint: msg('δ1 は中間層の q 個のユニット分 (q × n)。切片の 1 には入力がないので、W1 の 1 列目を除いた W̃1 を使います。',
       'δ1 has one row per hidden unit (q × n). The constant 1 has no input, so use W̃1: W1 without its first column.'),
@@ -686,6 +692,20 @@ export const FAULTS: readonly Fault[] = [
     checks: ['04.init'],
     title: msg('v の初期値を 1 にしている', 'v starts at 1'),
     hint: msg('m と v の初期値はどちらも 0 です。√v̂ = 0 での 0 割りは ε が防ぎます。', 'm and v both start at 0; ε keeps √v̂ + ε away from zero.'),
+  },
+  {
+    id: 'adam-own-counter', module: '04_adam', detect: 'nondeterministic',
+    patches: [
+      { find: 'export function adamStep(', replace: 'let epoch = 0;\nexport function adamStep(' },
+      { find: 'const { alpha, beta1, beta2, eps } = hp;', replace: 'const { alpha, beta1, beta2, eps } = hp;\n  t = ++epoch; // t = エポック番号 + 1' },
+    ],
+    // Its own count of calls instead of the argument t: the answer depends on how often it was
+    // called before, not on its inputs, so no output can be matched; the same inputs twice give
+    // two answers. Graded in a fresh sandbox the count agrees with t for the first update only.
+    checks: ['04.sequence', '04.epsilon'],
+    title: msg('引数 t ではなく自分で数えた回数を使っている', 'counts updates itself instead of using the argument t'),
+    hint: msg('t は引数で渡される更新の回数 (1, 2, …) です。関数の外に数を持つと、同じ入力でも呼ばれた回数で結果が変わります。スライドの「t = エポック番号 + 1」は 1 エポック 1 回の更新のときの数え方です (講義の補足を参照)。',
+      'Use the argument t, the number of updates (1, 2, …). A count kept outside the function makes the result depend on earlier calls, not on the inputs. The slide\'s "t = epoch + 1" is the same count only with one update per epoch (see the errata).'),
   },
   // ── 05 denoising ────────────────────────────────────────────────────────────────────────
   {
