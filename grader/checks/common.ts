@@ -91,27 +91,27 @@ export async function same(ctx: CheckContext, call: Call, label = '', opts: Same
 }
 
 /**
- * The fault forms that can explain a failure of this call's check: every form of every
- * output-detected fault of the call's module, but on a public check only the forms proven to
- * fail that check (test/faults.test.ts): a form that passes a check gives the reference's
- * output there, so it cannot match a student who fails it, and the fixture need not hold it.
+ * The fault forms whose output may explain a failure of this call: every form of every
+ * output-detected fault of the call's module. `proven`: on a public check, only the forms
+ * test/faults.test.ts proves to fail it; a form that passes a check gives the reference's output
+ * there and cannot match a student who fails it, so the fixture need not hold its answers.
  */
-function* candidates(ctx: CheckContext, call: Call): Generator<[FaultInfo, string]> {
+function* candidates(ctx: CheckContext, call: Call, proven = false): Generator<[FaultInfo, string]> {
   for (const f of ctx.oracle.faults()) {
     if (f.module !== call.module || f.detect !== 'output') continue;
     for (const [k, checks] of f.forms.entries()) {
-      if (ctx.entry.visibility !== 'public' || checks.includes(ctx.entry.id)) yield [f, variantKey(f.id, k)];
+      if (!proven || ctx.entry.visibility !== 'public' || checks.includes(ctx.entry.id)) yield [f, variantKey(f.id, k)];
     }
   }
 }
 
-/** Fixture making: ask every candidate form for the call, so that an offline diagnose() of the
- *  same call finds the same answers the live oracle would compute. Every call goes through
+/** Fixture making: ask every form proven to fail the check, so that an offline diagnose() of
+ *  the same call finds the answers the live oracle would compute. Every call goes through
  *  run(), so every call is recorded, including those of checks that diagnose only on failure
  *  (02.gradcheck, 05.stats), which the reference never reaches. */
 async function variantsOf(ctx: CheckContext, call: Call): Promise<void> {
   if (!ctx.recordVariants) return;
-  for (const [, key] of candidates(ctx, call)) await ctx.oracle.variant(key, call);
+  for (const [, key] of candidates(ctx, call, true)) await ctx.oracle.variant(key, call);
 }
 
 const matchOf = (f: FaultInfo): FaultMatch => ({ id: f.id, title: f.title, hint: f.hint });
