@@ -15,6 +15,7 @@ import { toGradescope } from '../grader/report/results.ts';
 import { RUBRIC } from '../grader/rubric.ts';
 import { liveOracle } from '../grader/setup.ts';
 import type { StepId } from '../grader/types.ts';
+import { collectRelease, leakProblems } from '../tools/release.ts';
 import { reference, removeSubmissions, ROOT, submission } from './helpers/submission.ts';
 
 const stepOf = (f: Fault) => f.module.slice(0, 2) as StepId;
@@ -108,6 +109,11 @@ describe('fault catalogue', () => {
       expect(formCount(f), f.id).toBe(1);
       expect(faultInfo(f).detect, f.id).toBe('nondeterministic');
     }
+  });
+
+  it('no line of any form ships in the student release (make release would refuse it)', async () => {
+    // A replacement that repeats a public line (a stub's signature, a lib line) would block the release.
+    expect(await leakProblems(collectRelease(ROOT))).toEqual([]);
   });
 
   it('rejects a patch that no longer matches (an edit to solutions/ is caught)', () => {

@@ -696,7 +696,8 @@ export const FAULTS: readonly Fault[] = [
   {
     id: 'adam-own-counter', module: '04_adam', detect: 'nondeterministic',
     patches: [
-      { find: 'export function adamStep(', replace: 'let epoch = 0;\nexport function adamStep(' },
+      { find: "import { LECTURE_ADAM, type AdamHyper, type AdamState, type Grads, type Params } from '../lib/model.ts';",
+        replace: "import { LECTURE_ADAM, type AdamHyper, type AdamState, type Grads, type Params } from '../lib/model.ts';\nlet epoch = 0;" },
       { find: 'const { alpha, beta1, beta2, eps } = hp;', replace: 'const { alpha, beta1, beta2, eps } = hp;\n  t = ++epoch; // t = エポック番号 + 1' },
     ],
     // Its own count of calls instead of the argument t: the answer depends on how often it was
