@@ -7,11 +7,11 @@
 // No match, no guess.
 import type { Finding, Probe } from '../checks/common.ts';
 import { reproduces } from '../checks/common.ts';
-import type { FaultInfo, Oracle } from '../oracle.ts';
+import { variantKey, type FaultInfo, type Oracle } from '../oracle.ts';
 import type { FaultMatch } from '../types.ts';
 
-/** The id under which the oracle answers for a pair of faults applied together. */
-export const pairId = (a: string, b: string): string => `${a}+${b}`;
+/** The key under which the oracle answers for a pair of faults (their first forms) applied together. */
+export const pairId = (a: string, b: string): string => `${variantKey(a, 0)}+${variantKey(b, 0)}`;
 
 export interface StepDiagnosis {
   /** The fault(s) that explain every failure: one, or two at once. */
@@ -97,7 +97,7 @@ async function findPair(findings: readonly Finding[], failing: ReadonlyMap<strin
     let ok = true;
     for (const p of probes) {
       // A pair of faults of two modules changes each module on its own.
-      const id = a.module === b.module ? pairId(a.id, b.id) : p.call.module === a.module ? a.id : b.id;
+      const id = a.module === b.module ? pairId(a.id, b.id) : variantKey(p.call.module === a.module ? a.id : b.id, 0);
       if (!reproduces(await oracle.variant(id, p.call), p)) { ok = false; break; }
     }
     if (ok) return [matchOf(a), matchOf(b)];
