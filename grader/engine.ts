@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist, type MnistSplit } from '../lib/mnist.ts';
 import { Rng } from '../lib/random.ts';
+import { Budget, BudgetedRunner, type BudgetReport } from './budget.ts';
 import { loadChecks } from './checks/index.ts';
 import type { CheckContext, Finding } from './checks/common.ts';
 import type { Submission } from './intake.ts';
@@ -32,6 +33,8 @@ export interface GradeOptions {
   /** Run tsc on the submission and report its findings as warnings (never points). */
   typecheck?: boolean;
   mnist?: () => Promise<MnistSplit>;
+  /** Wall-clock budget for the whole submission (grader/budget.ts); none when unset. */
+  budgetMs?: number;
 }
 
 export interface GradeReport {
@@ -48,6 +51,8 @@ export interface GradeReport {
   /** tsc's findings: shown, never scored. */
   typeWarnings: TypeWarning[];
   seconds: number;
+  /** Present when grading had a budget: whether it ran out, and where. */
+  budget?: BudgetReport;
 }
 
 /** A hash of what decides a grade: rubric, checks, comparison, fault catalogue. */
@@ -62,6 +67,7 @@ const defaultMnist = () => (mnistCache ??= Promise.resolve().then(() => loadMnis
 
 export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeReport> {
   const started = performance.now();
+  const budget = opts.budgetMs ? new Budget(opts.budgetMs) : undefined;
   const checks = await loadChecks(!!opts.hidden);
   const entries = RUBRIC.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
   // tsc runs in its own process while the sandbox grades.
@@ -69,11 +75,12 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const prepared = await prepareSandbox(sub.sources);
   for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const student = new StudentRunner(prepared, limits);
+  const student = budget ? new BudgetedRunner(prepared, limits, budget) : new StudentRunner(prepared, limits);
   const verdicts = new Map<string, Verdict>();
 
   const runStep = async (step: StepId) => {
     for (const entry of entries.filter(e => e.step === step)) {
+      if (budget && !budget.enter(step, entry.id)) { verdicts.set(entry.id, budget.notRun(entry)); continue; }
       const t0 = performance.now();
       const ctx: CheckContext = {
         entry, rng: new Rng(entry.seed), oracle: opts.oracle, student, findings: [],
@@ -85,12 +92,14 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
         // A fault in the grader itself: say so plainly rather than blame the student.
         ctx.findings.push({ message: msg(`採点プログラムの内部エラー: ${String(err)}`, `internal grader error: ${String(err)}`), error: true });
       }
-      verdicts.set(entry.id, verdictOf(entry, ctx.findings, (performance.now() - t0) / 1000));
+      const verdict = verdictOf(entry, ctx.findings, (performance.now() - t0) / 1000);
+      verdicts.set(entry.id, budget ? budget.leave(step, verdict) : verdict);
     }
   };
   // Training is the longest step: start it first so the others run beside it.
   const steps = ['06' as StepId, ...STEP_IDS.filter(s => s !== '06')].filter(s => entries.some(e => e.step === s));
   await pool(steps, opts.jobs ?? Math.max(1, availableParallelism()), runStep);
+  budget?.stop();
   student.close();
   rmSync(prepared.dir, { recursive: true, force: true });
   opts.oracle.flush?.();
@@ -107,6 +116,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     output: student.output(),
     typeWarnings: await typeWarnings,
     seconds: (performance.now() - started) / 1000,
+    ...(budget ? { budget: budget.report() } : {}),
   };
 }
 

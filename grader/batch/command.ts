@@ -1,9 +1,10 @@
 // grader/batch/command.ts — `batch` and `merge` (SPEC 7, 9); grader/cli.ts registers them.
-//   npx tsx grader/cli.ts batch --submissions DIR --out DIR [--jobs N] [--shard I/N] [--force] [--lang ja|en]
+//   npx tsx grader/cli.ts batch --submissions DIR --out DIR [--jobs N] [--shard I/N] [--force] [--lang ja|en] [--budget SECONDS]
 //   npx tsx grader/cli.ts merge --out DIR SHARD_DIR...
 import { InvalidArgumentError, type Command } from 'commander';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { DEFAULT_BUDGET_MS } from '../budget.ts';
 import { parseLang } from '../report/lang.ts';
 import { STEP_IDS, type StepId } from '../types.ts';
 import { parseShard, type Shard } from './gradebook.ts';
@@ -20,6 +21,13 @@ function parseStep(value: string): StepId {
   const s = value.padStart(2, '0') as StepId;
   if (!STEP_IDS.includes(s)) throw new InvalidArgumentError(`expected a step 1–6, got "${value}"`);
   return s;
+}
+
+/** Seconds (decimals allowed) → milliseconds; a budget under a second could not grade anyone. */
+export function budgetArg(value: string): number {
+  const s = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(s >= 1)) throw new InvalidArgumentError(`expected seconds ≥ 1, got "${value}"`);
+  return Math.round(s * 1000);
 }
 
 function shardArg(value: string): Shard {
@@ -44,13 +52,14 @@ export function register(program: Command): void {
   program.command('batch')
     .description('TA grading: every submission (a folder or a .zip named by the student id) in a folder, hidden checks included')
     .requiredOption('--submissions <dir>', 'folder that holds one folder or .zip per student')
-    .requiredOption('--out <dir>', 'where grades.csv, summary.md and <id>/ results go')
+    .requiredOption('--out <dir>', 'where grades.csv, summary.md and students/<id>/ results go')
     .option('--jobs <n>', 'submissions graded at a time (default: the number of cores)', positiveInt)
     .option('--shard <i/n>', 'grade only shard i of n (1-based, stable by a hash of the id); join the outputs with merge', shardArg)
     .option('--force', 'regrade submissions whose content and grader are unchanged')
     .option('--lang <ja|en>', 'language of feedback.md and results.json (default: from LANG / LC_ALL)')
+    .option('--budget <seconds>', `wall-clock time per submission, all steps together; checks not finished by then score 0 (default ${DEFAULT_BUDGET_MS / 1000})`, budgetArg)
     .option('--step <n...>', 'grade only these steps, for a quick trial run (totals are then out of fewer points)')
-    .action(async (o: { submissions: string; out: string; jobs?: number; shard?: Shard; force?: boolean; lang?: string; step?: string[] }) => {
+    .action(async (o: { submissions: string; out: string; jobs?: number; shard?: Shard; force?: boolean; lang?: string; step?: string[]; budget?: number }) => {
       const steps: StepId[] | undefined = o.step?.map(parseStep);
       // Interrupted: finished submissions are on disk already; stop the sandboxes in flight (a
       // child stuck in an infinite loop would otherwise outlive us, its timer gone) and say how
@@ -64,7 +73,7 @@ export function register(program: Command): void {
       }
       await runBatch({
         submissions: o.submissions, out: o.out, lang: parseLang(o.lang), jobs: o.jobs ?? availableParallelism(),
-        shard: o.shard, force: o.force, steps,
+        shard: o.shard, force: o.force, steps, budgetMs: o.budget,
       });
     });
 

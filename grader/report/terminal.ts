@@ -5,6 +5,7 @@
 // this run could check, and one "next:" line: which function in which file, and the command
 // to run. The submission's own output is never mixed in. `make watch` reuses these pieces.
 import { Chalk } from 'chalk';
+import { neutral } from './neutral.ts';
 import type { GradeReport } from '../engine.ts';
 import { STEP_FILES, STEP_TITLES } from '../rubric.ts';
 import { STEP_IDS, type Lang, type StepId, type Verdict } from '../types.ts';
@@ -40,11 +41,9 @@ const CHECK_FUNCTION: Record<string, string> = {
 };
 const ALL_FUNCTIONS = new Set(Object.values(STEP_FUNCTIONS).flat());
 
-/** Strip terminal control sequences from anything that came from a submission. */
-export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]/g, '');
-}
+/** Anything that came from a submission, inert on a terminal: escape sequences removed, C0, C1
+ *  and bidi controls shown as escapes (grader/report/neutral.ts). */
+export const sanitize = neutral;
 
 /** Columns a string takes in a terminal: CJK and full-width characters take two. */
 export function displayWidth(s: string): number {
