@@ -8,37 +8,20 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_HEADER, folderName, shardOf, type Meta } from '../grader/batch/gradebook.ts';
+import { CSV_HEADER, folderName, shardOf, STUDENTS_DIR, type Meta } from '../grader/batch/gradebook.ts';
 import { mergeShards, runBatch } from '../grader/batch/run.ts';
 import type { LiveOracle } from '../grader/oracle.ts';
 import { liveOracle } from '../grader/setup.ts';
 import type { StepId } from '../grader/types.ts';
-import { filesUnder, makeCorpus, makeHostile, reference, ROOT, stubs, WEIRD_ID, writeFolder, zipBytes, type Expectation } from './batch-corpus.ts';
-
-/** RFC 4180, enough for grades.csv: quoted cells with "" and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
-    else cell += c;
-  }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
+import { filesUnder, makeCorpus, makeHostile, parseCsv, reference, ROOT, stubs, WEIRD_ID, writeFolder, zipBytes, type Expectation } from './batch-corpus.ts';
 
 const rowsOf = (out: string) => {
   const [header, ...rows] = parseCsv(readFileSync(join(out, 'grades.csv'), 'utf8'));
   expect(header).toEqual(CSV_HEADER);
   return rows.map(r => Object.fromEntries(header.map((h, i) => [h, r[i]])) as Record<string, string>);
 };
+/** A student's output folder. */
+const studentDir = (out: string, id: string) => join(out, STUDENTS_DIR, folderName(id));
 /** The id as a spreadsheet-safe cell shows it. */
 const shown = (id: string) => (/^[=+\-@]/.test(id) ? `'${id}` : id);
 const quiet = () => {};
@@ -77,30 +60,30 @@ describe('a corpus of broken and hostile uploads (step 01 graded)', () => {
   it('keeps the original id in grades.csv and writes results in a safe folder', () => {
     const csv = readFileSync(join(out, 'grades.csv'), 'utf8');
     expect(csv).toContain(`"'=1+2 田中, ""太郎"""`);
-    const meta = JSON.parse(readFileSync(join(out, folderName(WEIRD_ID), 'meta.json'), 'utf8')) as Meta;
+    const meta = JSON.parse(readFileSync(join(studentDir(out, WEIRD_ID), 'meta.json'), 'utf8')) as Meta;
     expect(meta.id).toBe(WEIRD_ID);
     expect(meta.total).toBe(20);
   });
 
   it('writes results.json, feedback.md and meta.json for every submission', () => {
     for (const e of expected) {
-      const dir = join(out, folderName(e.id));
+      const dir = studentDir(out, e.id);
       const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { score: number; tests: unknown[] };
       expect(typeof results.score).toBe('number');
       expect(readFileSync(join(dir, 'feedback.md'), 'utf8')).toMatch(/^# Lec4 autoencoder: grading report/);
       expect((JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta).id).toBe(e.id);
     }
-    const evil = readFileSync(join(out, 'evil', 'feedback.md'), 'utf8');
+    const evil = readFileSync(join(studentDir(out, 'evil'), 'feedback.md'), 'utf8');
     expect(evil).toMatch(/only found at an unsafe path/);
-    expect(readFileSync(join(out, 'good', 'feedback.md'), 'utf8')).toMatch(/ignored 2 other files/);
-    expect(readFileSync(join(out, 'fake', 'results.json'), 'utf8')).toMatch(/not a readable zip file/);
+    expect(readFileSync(join(studentDir(out, 'good'), 'feedback.md'), 'utf8')).toMatch(/ignored 2 other files/);
+    expect(readFileSync(join(studentDir(out, 'fake'), 'results.json'), 'utf8')).toMatch(/not a readable zip file/);
   });
 
   it('summary.md: histogram, pass rates, and the submissions to look at', () => {
     const s = readFileSync(join(out, 'summary.md'), 'utf8');
     expect(s).toMatch(new RegExp(`^${expected.length} submissions`, 'm'));
     expect(s).toMatch(/\| 01\.sigmoid sigmoid.* \| 01 \| 3 \| public \| \d+\/\d+ \| \d+% \|/);
-    expect(s).toMatch(/\| fake \| error \| 0 \| not a readable zip file/);
+    expect(s).toMatch(/\| `fake` \| error \| 0 \| `not a readable zip file/);
     expect(s).toMatch(/\| 20–29 \| \d+ \| █+ \|/);
   });
 
@@ -130,14 +113,14 @@ describe('a corpus of broken and hostile uploads (step 01 graded)', () => {
     const noSeconds = (dir: string) => readFileSync(join(dir, 'grades.csv'), 'utf8').replace(/,\d+\.\d\n/g, ',_\n');
     expect(noSeconds(merged)).toBe(noSeconds(out));
     expect(readFileSync(join(merged, 'summary.md'), 'utf8')).toBe(readFileSync(join(out, 'summary.md'), 'utf8'));
-    expect(readFileSync(join(merged, 'good', 'feedback.md'), 'utf8')).toBe(readFileSync(join(out, 'good', 'feedback.md'), 'utf8'));
+    expect(readFileSync(join(studentDir(merged, 'good'), 'feedback.md'), 'utf8')).toBe(readFileSync(join(studentDir(out, 'good'), 'feedback.md'), 'utf8'));
     // The same id graded from different content in two shards is refused, not silently picked.
-    const meta = join(shards[1], 'ref', 'meta.json');
+    const meta = join(studentDir(shards[1], 'ref'), 'meta.json');
     const other = existsSync(meta) ? shards[0] : shards[1];
-    const src = existsSync(meta) ? shards[1] : shards[[0, 2].find(i => existsSync(join(shards[i], 'ref', 'meta.json')))!];
-    mkdirSync(join(other, 'ref'), { recursive: true });
-    const m = JSON.parse(readFileSync(join(src, 'ref', 'meta.json'), 'utf8')) as Meta;
-    writeFileSync(join(other, 'ref', 'meta.json'), JSON.stringify({ ...m, contentHash: 'different' }));
+    const src = existsSync(meta) ? shards[1] : shards[[0, 2].find(i => existsSync(join(studentDir(shards[i], 'ref'), 'meta.json')))!];
+    mkdirSync(studentDir(other, 'ref'), { recursive: true });
+    const m = JSON.parse(readFileSync(join(studentDir(src, 'ref'), 'meta.json'), 'utf8')) as Meta;
+    writeFileSync(join(studentDir(other, 'ref'), 'meta.json'), JSON.stringify({ ...m, contentHash: 'different' }));
     expect(() => mergeShards(join(base, 'merged-2'), shards, quiet)).toThrow(/graded differently in two inputs.*"ref"/);
   });
 });
@@ -169,11 +152,11 @@ describe('full grading: every step, hidden checks included', () => {
   });
 
   it('feedback.md in the chosen language; results.json in Gradescope format', () => {
-    const fb = readFileSync(join(out, 'stub', 'feedback.md'), 'utf8');
+    const fb = readFileSync(join(studentDir(out, 'stub'), 'feedback.md'), 'utf8');
     expect(fb).toMatch(/^# 第4回 オートエンコーダ 採点結果/);
     expect(fb).toMatch(/\*\*合計: 0 \/ 100\*\*/);
     expect(fb).toMatch(/未実装|まだ実装されていません/);
-    const r = JSON.parse(readFileSync(join(out, 'ref', 'results.json'), 'utf8')) as { score: number; tests: { max_score: number; visibility: string }[] };
+    const r = JSON.parse(readFileSync(join(studentDir(out, 'ref'), 'results.json'), 'utf8')) as { score: number; tests: { max_score: number; visibility: string }[] };
     expect(r.score).toBe(100);
     expect(r.tests.reduce((a, t) => a + t.max_score, 0)).toBe(100);
     expect(r.tests.some(t => t.visibility === 'after_published')).toBe(true);
@@ -184,8 +167,8 @@ describe('full grading: every step, hidden checks included', () => {
     const again = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, oracle, log: quiet });
     expect(again.graded).toEqual([]);
     expect(performance.now() - t0).toBeLessThan(10_000);
-    expect(readFileSync(join(out, 'stub', 'feedback.md'), 'utf8')).toMatch(/^# Lec4 autoencoder: grading report/);
-    expect(readFileSync(join(out, 'stub', 'feedback.md'), 'utf8')).toMatch(/\*\*Total: 0 \/ 100\*\*/);
+    expect(readFileSync(join(studentDir(out, 'stub'), 'feedback.md'), 'utf8')).toMatch(/^# Lec4 autoencoder: grading report/);
+    expect(readFileSync(join(studentDir(out, 'stub'), 'feedback.md'), 'utf8')).toMatch(/\*\*Total: 0 \/ 100\*\*/);
   });
 });
 
@@ -205,16 +188,16 @@ describe('a killed batch resumes', () => {
     const child = spawn('npx', args, { cwd: ROOT, detached: true, stdio: 'ignore' });
     const exited = new Promise<void>(res => child.on('exit', () => res()));
     const t0 = Date.now();
-    while (!existsSync(join(out, 'a1', 'meta.json'))) {
+    while (!existsSync(join(studentDir(out, 'a1'), 'meta.json'))) {
       if (Date.now() - t0 > 60_000) throw new Error('the batch wrote no result within 60 s');
       await new Promise(r => setTimeout(r, 25));
     }
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
-    const finished = ids.filter(id => existsSync(join(out, id, 'meta.json')));
+    const finished = ids.filter(id => existsSync(join(studentDir(out, id), 'meta.json')));
     expect(finished.length).toBeGreaterThanOrEqual(1);
     expect(finished.length).toBeLessThan(ids.length); // the kill did land mid-batch
-    const mtimes = new Map(finished.map(id => [id, statSync(join(out, id, 'report.json')).mtimeMs]));
+    const mtimes = new Map(finished.map(id => [id, statSync(join(studentDir(out, id), 'report.json')).mtimeMs]));
 
     const log: string[] = [];
     const rerun = spawn('npx', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -225,7 +208,7 @@ describe('a killed batch resumes', () => {
     for (const id of finished) expect(text).toContain(`"${id}" `);
     for (const id of finished) expect(text).toMatch(new RegExp(`"${id}" .*unchanged, skipped`));
     for (const id of ids.filter(x => !finished.includes(x))) expect(text).not.toMatch(new RegExp(`"${id}" .*unchanged, skipped`));
-    for (const [id, t] of mtimes) expect(statSync(join(out, id, 'report.json')).mtimeMs, id).toBe(t);
+    for (const [id, t] of mtimes) expect(statSync(join(studentDir(out, id), 'report.json')).mtimeMs, id).toBe(t);
 
     const rows = rowsOf(out);
     expect(rows.map(r => r.id)).toEqual(ids); // every submission exactly once
