@@ -1,10 +1,17 @@
 // grader/budget.ts — a wall-clock budget for one submission, all steps together (SPEC 6, 9).
 //
 // The per-call limit stops a hang; it does not stop code that is merely slow on every call
-// (3.5 s under a 4 s limit, a hundred calls). The budget does: grade() starts it, every
-// student call is refused once it has run out, and the call in flight at that moment is
-// stopped by killing the sandbox children. The check that was running and every check not yet
-// run score 0 and say so; checks finished before the budget ran out keep their verdicts.
+// (3.5 s under a 4 s limit, a hundred calls). The budget does: every student call is refused
+// once it has run out, and the calls in flight at that moment are stopped by killing the
+// sandbox children. The check that was running and every check not yet run score 0 and say
+// so; checks finished before the budget ran out keep their verdicts.
+//
+// What it counts is the wall time during which the submission's code runs: from the moment
+// one of its calls (or training runs) is sent to a sandbox child until none is in flight, all
+// steps together (two steps running side by side count once). The grader's own work between
+// calls (reference answers, fault diagnosis, a cohort's first reference training) is not the
+// student's and is not counted: a correct submission graded first in a batch, or beside a busy
+// judge, must not run out of time for it.
 import type { Prepared } from './sandbox/compile.ts';
 import type { Limits } from './sandbox/child.ts';
 import { StudentRunner, type Outcome } from './student.ts';
@@ -16,6 +23,8 @@ export const DEFAULT_BUDGET_MS = 60_000;
 /** What grade() reports about the budget (GradeReport.budget). */
 export interface BudgetReport {
   ms: number;
+  /** Wall time the submission's code ran (what the budget counts), in ms. */
+  usedMs: number;
   exhausted: boolean;
   /** The checks that were running when it ran out (steps run side by side: often two). */
   during: { step: StepId; check: string }[];
@@ -30,16 +39,36 @@ export class Budget {
   private readonly running = new Map<StepId, string>();
   private readonly during: { step: StepId; check: string }[] = [];
   private readonly cut = new Set<string>();
-  private readonly timer: NodeJS.Timeout;
+  private timer?: NodeJS.Timeout;
+  /** Calls in flight; `used` ms of finished busy spans; the current span began at `since`. */
+  private active = 0;
+  private used = 0;
+  private since = 0;
   private ranOut!: () => void;
   /** Settles when the budget runs out: a call in flight is answered then, not at its own limit. */
   readonly gone = new Promise<void>(res => { this.ranOut = res; });
   /** Called once when the budget runs out: stops whatever is in flight. */
   onExhausted: () => void = () => {};
 
-  constructor(readonly ms: number) {
-    this.timer = setTimeout(() => this.exhaust(), ms);
+  constructor(readonly ms: number) {}
+
+  /** A student call is sent: the clock runs while at least one is in flight. */
+  begin(): void {
+    if (this.active++ > 0) return;
+    this.since = performance.now();
+    this.timer = setTimeout(() => this.exhaust(), Math.max(0, this.ms - this.used));
     this.timer.unref();
+  }
+
+  /** A student call is answered (or stopped). */
+  end(): void {
+    if (--this.active > 0) return;
+    this.used += performance.now() - this.since;
+    clearTimeout(this.timer);
+  }
+
+  private usedMs(): number {
+    return this.used + (this.active > 0 ? performance.now() - this.since : 0);
   }
 
   private exhaust(): void {
@@ -99,7 +128,7 @@ export class Budget {
   }
 
   report(): BudgetReport {
-    return { ms: this.ms, exhausted: this.exhausted, during: [...this.during], checks: [...this.cut] };
+    return { ms: this.ms, usedMs: Math.round(this.usedMs()), exhausted: this.exhausted, during: [...this.during], checks: [...this.cut] };
   }
 }
 
@@ -114,15 +143,22 @@ export class BudgetedRunner extends StudentRunner {
     budget.onExhausted = () => this.close();
   }
 
-  override async call(...args: Parameters<StudentRunner['call']>): Promise<Outcome> {
-    if (this.budget.exhausted) return this.budget.outcome();
-    const r = await Promise.race([super.call(...args), this.budget.gone]);
-    return this.budget.exhausted || !r ? this.budget.outcome() : r;
+  override call(...args: Parameters<StudentRunner['call']>): Promise<Outcome> {
+    return this.timed(() => super.call(...args));
   }
 
-  override async train(...args: Parameters<StudentRunner['train']>): Promise<Outcome> {
+  override train(...args: Parameters<StudentRunner['train']>): Promise<Outcome> {
+    return this.timed(() => super.train(...args));
+  }
+
+  private async timed(run: () => Promise<Outcome>): Promise<Outcome> {
     if (this.budget.exhausted) return this.budget.outcome();
-    const r = await Promise.race([super.train(...args), this.budget.gone]);
-    return this.budget.exhausted || !r ? this.budget.outcome() : r;
+    this.budget.begin();
+    try {
+      const r = await Promise.race([run(), this.budget.gone]);
+      return this.budget.exhausted || !r ? this.budget.outcome() : r;
+    } finally {
+      this.budget.end();
+    }
   }
 }
