@@ -25,7 +25,7 @@ import { toGradescope, toJUnit } from '../grader/report/results.ts';
 import { renderTerminal } from '../grader/report/terminal.ts';
 import { liveOracle } from '../grader/setup.ts';
 import type { StepId } from '../grader/types.ts';
-import { filesUnder, parseCsv, reference, stubs, writeFolder, zipBytes } from './batch-corpus.ts';
+import { filesUnder, NO_BUDGET_MS, parseCsv, reference, stubs, writeFolder, zipBytes } from './batch-corpus.ts';
 
 // ── what "inert" means, checked on every output ─────────────────────────────────────────────
 
@@ -331,7 +331,7 @@ describe('a batch of ids named like its own outputs, confusable ids and hostile 
       m => `${m}\n  throw new Error(${JSON.stringify(NASTY_MESSAGE)});`);
     expect(forward).toContain('EVIL-MESSAGE');
     writeFolder(join(subs, NASTY_ID), new Map([...ref, ['01_forward.ts', forward] as const].filter(([f]) => f !== '04_adam.ts')));
-    await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: l => log.push(l) });
+    await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: l => log.push(l), budgetMs: NO_BUDGET_MS });
   }, 180_000);
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -361,7 +361,7 @@ describe('a batch of ids named like its own outputs, confusable ids and hostile 
   });
 
   it('a rerun skips everyone, and merge keeps every row (whole or split into shards)', async () => {
-    const again = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: () => {} });
+    const again = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: () => {}, budgetMs: NO_BUDGET_MS });
     expect(again.skipped.length).toBe(cohort.size);
     // Shards made from this run's folders, as `batch --shard i/2` would have written them.
     const shards = [1, 2].map(i => join(base, `shard-${i}`));

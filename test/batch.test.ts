@@ -13,7 +13,7 @@ import { mergeShards, runBatch } from '../grader/batch/run.ts';
 import type { LiveOracle } from '../grader/oracle.ts';
 import { liveOracle } from '../grader/setup.ts';
 import type { StepId } from '../grader/types.ts';
-import { filesUnder, makeCorpus, makeHostile, parseCsv, reference, ROOT, stubs, WEIRD_ID, writeFolder, zipBytes, type Expectation } from './batch-corpus.ts';
+import { filesUnder, makeCorpus, makeHostile, NO_BUDGET_MS, parseCsv, reference, ROOT, stubs, WEIRD_ID, writeFolder, zipBytes, type Expectation } from './batch-corpus.ts';
 
 const rowsOf = (out: string) => {
   const [header, ...rows] = parseCsv(readFileSync(join(out, 'grades.csv'), 'utf8'));
@@ -41,7 +41,7 @@ describe('a corpus of broken and hostile uploads (step 01 graded)', () => {
     subs = join(base, 'corpus');
     out = join(base, 'out-full');
     expected = makeCorpus(subs, { heavy: true });
-    await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: quiet });
+    await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: quiet, budgetMs: NO_BUDGET_MS });
   });
 
   it('finishes with one row per submission, in id order, each with its status and reason', () => {
@@ -89,23 +89,23 @@ describe('a corpus of broken and hostile uploads (step 01 graded)', () => {
 
   it('a rerun skips every unchanged submission; --force regrades them', async () => {
     const before = readFileSync(join(out, 'grades.csv'), 'utf8');
-    const again = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: quiet });
+    const again = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: quiet, budgetMs: NO_BUDGET_MS });
     expect(again.graded).toEqual([]);
     expect(again.skipped.length).toBe(expected.length);
     expect(readFileSync(join(out, 'grades.csv'), 'utf8')).toBe(before);
     // One student resubmits: only that one is graded.
     writeFileSync(join(subs, 'missing', '04_adam.ts'), reference().get('04_adam.ts')!);
-    const one = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: quiet });
+    const one = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, steps: STEP01, oracle, log: quiet, budgetMs: NO_BUDGET_MS });
     expect(one.graded).toEqual(['missing']);
     expect(rowsOf(out).find(r => r.id === 'missing')!.reason).toBe('05_denoising.ts not found');
-    const forced = await runBatch({ submissions: subs, out: join(base, 'out-force'), lang: 'en', jobs: 2, steps: ['05'], oracle, log: quiet, force: true });
+    const forced = await runBatch({ submissions: subs, out: join(base, 'out-force'), lang: 'en', jobs: 2, steps: ['05'], oracle, log: quiet, budgetMs: NO_BUDGET_MS, force: true });
     expect(forced.graded.length).toBe(expected.length);
   });
 
   it('merged shards equal one full run (grades.csv byte for byte but the seconds; summary.md exactly)', async () => {
     const shards = [1, 2, 3].map(i => join(base, `shard-${i}`));
     for (const [i, dir] of shards.entries()) {
-      const r = await runBatch({ submissions: subs, out: dir, lang: 'en', jobs: 2, steps: STEP01, oracle, log: quiet, shard: { index: i + 1, count: 3 } });
+      const r = await runBatch({ submissions: subs, out: dir, lang: 'en', jobs: 2, steps: STEP01, oracle, log: quiet, budgetMs: NO_BUDGET_MS, shard: { index: i + 1, count: 3 } });
       for (const m of r.metas) expect(shardOf(m.id, 3)).toBe(i + 1);
     }
     const merged = join(base, 'merged');
@@ -135,7 +135,7 @@ describe('full grading: every step, hidden checks included', () => {
     writeFileSync(join(subs, 'good.zip'), zipBytes(filesUnder('Lec4/assignments/', reference())));
     writeFolder(join(subs, 'stub', 'assignments'), stubs());
     expected.push(...makeHostile(subs));
-    await runBatch({ submissions: subs, out, lang: 'ja', jobs: 2, oracle, log: quiet });
+    await runBatch({ submissions: subs, out, lang: 'ja', jobs: 2, oracle, log: quiet, budgetMs: NO_BUDGET_MS });
   }, 240_000);
 
   it('the reference (a folder) and a nested zip score 100, the stubs 0; hostile code has its reason', () => {
@@ -164,7 +164,7 @@ describe('full grading: every step, hidden checks included', () => {
 
   it('another language later re-renders the reports without regrading', async () => {
     const t0 = performance.now();
-    const again = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, oracle, log: quiet });
+    const again = await runBatch({ submissions: subs, out, lang: 'en', jobs: 2, oracle, log: quiet, budgetMs: NO_BUDGET_MS });
     expect(again.graded).toEqual([]);
     expect(performance.now() - t0).toBeLessThan(10_000);
     expect(readFileSync(join(studentDir(out, 'stub'), 'feedback.md'), 'utf8')).toMatch(/^# Lec4 autoencoder: grading report/);
@@ -182,7 +182,7 @@ describe('a killed batch resumes', () => {
     writeFolder(join(subs, 'b-loop'), new Map([...ref, ['01_forward.ts', `while (true) {}\n${ref.get('01_forward.ts')}`]]));
     for (const id of ['c1', 'c2', 'c3']) writeFolder(join(subs, id), ref);
     const ids = ['a1', 'a2', 'b-loop', 'c1', 'c2', 'c3'];
-    const args = ['tsx', 'grader/cli.ts', 'batch', '--submissions', subs, '--out', out, '--jobs', '1', '--step', '1', '--lang', 'en'];
+    const args = ['tsx', 'grader/cli.ts', 'batch', '--submissions', subs, '--out', out, '--jobs', '1', '--step', '1', '--lang', 'en', '--budget', String(NO_BUDGET_MS / 1000)];
 
     // detached: its own process group, so the kill takes npx, tsx, node and the sandbox children.
     const child = spawn('npx', args, { cwd: ROOT, detached: true, stdio: 'ignore' });

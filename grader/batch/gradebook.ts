@@ -233,8 +233,10 @@ export function summaryMd(metas: readonly Meta[]): string {
     const ranked = [...faults].sort((a, b) => b[1].ids.size - a[1].ids.size || (a[0] < b[0] ? -1 : 1));
     for (const [id, f] of ranked) L.push(`| \`${id}\` | ${mdCell(f.title)} | ${f.ids.size} | ${[...f.checks].sort().join(', ')} |`);
   }
-  const bad = all.filter(m => m.status === 'error' || m.status === 'incomplete');
-  L.push('', '## Submissions to look at (status error or incomplete)', '');
+  // Out of time is listed too: on a busy machine a correct submission can run out, and a
+  // rerun with a larger --budget regrades exactly those.
+  const bad = all.filter(m => m.status === 'error' || m.status === 'incomplete' || m.budget);
+  L.push('', '## Submissions to look at (status error or incomplete, or out of time)', '');
   if (bad.length === 0) L.push('None.');
   else {
     L.push('| id | status | total | reason |', '| --- | --- | ---: | --- |');

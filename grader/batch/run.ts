@@ -201,6 +201,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const stale = readMetas(out).filter(m => !current.has(m.folder)).map(m => m.id);
   if (stale.length) log(`note: ${stale.length} result folders in ${join(out, STUDENTS_DIR)} have no submission in this run (not in grades.csv): ${stale.slice(0, 5).map(quoted).join(', ')}${stale.length > 5 ? ', …' : ''}`);
   if (listing.skipped.length) log(`note: not submissions, skipped: ${listing.skipped.map(quoted).join(', ')}`);
+  const late = all.filter(m => m.budget);
+  if (late.length) {
+    log(`note: ${plural(late.length, 'submission')} ran out of the ${budgetMs / 1000} s time budget: ${late.slice(0, 5).map(m => quoted(m.id)).join(', ')}${late.length > 5 ? ', …' : ''}. ` +
+      `If the machine was busy, rerun with a larger --budget: only these are regraded.`);
+  }
   const seconds = (performance.now() - started) / 1000;
   log(`done: ${graded.length} graded, ${skipped.length} unchanged in ${seconds.toFixed(1)} s` +
     (graded.length ? ` (${(graded.length / (seconds / 60)).toFixed(1)} a minute)` : '') + ` → ${shortPath(join(out, 'grades.csv'))}`);
