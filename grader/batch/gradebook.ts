@@ -139,7 +139,7 @@ export function reasonOf(sub: BatchSubmission, report?: GradeReport, graderError
     const b = report.budget;
     if (b?.exhausted) {
       const during = b.during.map(d => d.check).join(', ') || 'preparation';
-      parts.push(`time budget of ${+(b.ms / 1000).toFixed(1)} s ran out during ${during}; ${b.checks.length} checks stopped or not run`);
+      parts.push(`time budget of ${+(b.ms / 1000).toFixed(1)} s ran out during ${during}; ${plural(b.checks.length, 'check')} stopped or not run`);
     }
     const faults = [...new Set(report.verdicts.filter(v => v.fault).map(v => `${v.fault!.id} (${v.step})`))];
     if (faults.length) parts.push(`known mistakes: ${faults.join(', ')}`);
