@@ -33,7 +33,7 @@ export interface GradeOptions {
   /** Run tsc on the submission and report its findings as warnings (never points). */
   typecheck?: boolean;
   mnist?: () => Promise<MnistSplit>;
-  /** Wall-clock budget for the whole submission (grader/budget.ts); none when unset. */
+  /** Time budget for the whole submission: wall time its code runs (grader/budget.ts); none when unset. */
   budgetMs?: number;
 }
 

@@ -40,7 +40,7 @@ export interface BatchOptions {
   /** Grade only these steps (a quick trial run; the totals are then out of fewer points). */
   steps?: StepId[];
   limits?: Limits;
-  /** Wall-clock budget per submission, all steps together (default DEFAULT_BUDGET_MS). */
+  /** Time budget per submission: wall time its code runs, all steps together (default DEFAULT_BUDGET_MS). */
   budgetMs?: number;
   oracle?: Oracle;
   /** Each line is neutralised first: ids and reasons come from students. */
@@ -152,7 +152,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const maxPoints = RUBRIC.filter(e => !o.steps || o.steps.includes(e.step)).reduce((a, e) => a + e.points, 0);
   const oracle = o.oracle ?? await liveOracle();
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
-  log(`batch: ${plural(entries.length, 'submission')}${o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${listing.entries.length})` : ''} from ${submissions}, ${jobs} at a time, ${budgetMs / 1000} s each at most → ${out}`);
+  log(`batch: ${plural(entries.length, 'submission')}${o.shard ? ` (shard ${o.shard.index}/${o.shard.count} of ${listing.entries.length})` : ''} from ${submissions}, ${jobs} at a time, time budget ${budgetMs / 1000} s each → ${out}`);
 
   const metas = new Map<string, Meta>();
   const graded: string[] = [], skipped: string[] = [];
