@@ -276,7 +276,7 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     id: 'loss-norm-not-squared', module: '01_forward',
-    patches: [{ find: 'return diff.mul(diff).sum() / 2 / n;', replace: 'let E = 0;\n  for (let i = 0; i < n; i++) {\n    let s = 0;\n    for (let k = 0; k < X.rows; k++) s += diff.get(k, i) ** 2;\n    E += Math.sqrt(s) / 2;\n  }\n  return E / n;' }],
+    patches: [{ find: 'return diff.mul(diff).sum() / 2 / n;', replace: 'let E = 0;\n  for (let i = 0; i < X.cols; i++) {\n    let s = 0;\n    for (let k = 0; k < X.rows; k++) s += diff.get(k, i) ** 2;\n    E += Math.sqrt(s) / 2; // ½‖x_i − x̃_i‖\n  }\n  return E / n;' }],
     // Or the root of the whole sum (‖X − X̃‖ of the matrix).
     forms: [[{ find: 'return diff.mul(diff).sum() / 2 / n;', replace: 'return Math.sqrt(diff.mul(diff).sum()) / 2 / n;' }]],
     checks: ['01.loss.squared', '01.pure'],
