@@ -41,8 +41,12 @@ export const FAULTS: readonly Fault[] = [
       { find: 'const Zb = addBiasRow(Z);', replace: 'const Zb = Z;' },
       { find: 'const A2 = W1.matmul(Zb);', replace: 'const A2 = dropBiasColumn(W1).matmul(Zb);' },
       { find: "import { addBiasRow, type Matrix } from '../lib/matrix.ts';", replace: "import { addBiasRow, dropBiasColumn, type Matrix } from '../lib/matrix.ts';" },
+    ], [
+      // Zb built and returned, but the output layer takes W̃1 Z: only A2 and X̃ lose the bias.
+      { find: 'const A2 = W1.matmul(Zb);', replace: 'const A2 = dropBiasColumn(W1).matmul(Z);' },
+      { find: "import { addBiasRow, type Matrix } from '../lib/matrix.ts';", replace: "import { addBiasRow, dropBiasColumn, type Matrix } from '../lib/matrix.ts';" },
     ]],
-    title: msg('中間層に切片の行 1 を足していない', 'no bias row on Z'),
+    title: msg('出力層に切片がない (Zb = [1; Z] を使っていない)', 'no bias in the output layer (Zb = [1; Z] not used)'),
     hint: msg('W1 は d × (q+1) なので、Zb = [1; Z] と 1 の行を上に足してから A2 = W1 Zb を計算します。',
       'W1 is d × (q+1): stack a row of ones on top, Zb = [1; Z], before A2 = W1 Zb.'),
   },
@@ -219,6 +223,66 @@ export const FAULTS: readonly Fault[] = [
     title: msg('交差エントロピーで x と x̃ を取り違えている', 'cross entropy with x and x̃ swapped'),
     hint: msg('crossEntropy(X, Xhat): 1 つ目が正解 x、2 つ目が出力 x̃。log を取るのは出力 x̃ の方です: −[x log x̃ + (1 − x) log(1 − x̃)]。',
       'crossEntropy(X, Xhat): the first argument is the target x, the second the output x̃; the logs are of x̃: −[x log x̃ + (1 − x) log(1 − x̃)].'),
+  },
+  {
+    id: 'sigmoid-parentheses', module: '01_forward',
+    patches: [{ find: 'return 1 / (1 + Math.exp(-a));', replace: 'return 1 / 1 + Math.exp(-a);' }],
+    checks: ['01.sigmoid', '01.forward.identity', '01.forward.sigmoid', '01.pure'],
+    title: msg('sigmoid の分母に括弧がない (1/1 + e^{−a})', 'sigmoid without parentheses round the denominator (1/1 + e^{−a})'),
+    hint: msg('f(a) = 1 / (1 + e^{−a}): 分母 1 + e^{−a} 全体を括弧で囲みます。1 / 1 + Math.exp(-a) は 1 + e^{−a} です。f(0) = 0.5 で確かめられます。',
+      'f(a) = 1 / (1 + e^{−a}): put the whole denominator 1 + e^{−a} in parentheses; 1 / 1 + Math.exp(-a) is 1 + e^{−a}. Check that f(0) = 0.5.'),
+  },
+  {
+    id: 'bias-row-zero', module: '01_forward',
+    // Xb built by hand, its first row never set to 1: the bias column of W0 multiplies 0.
+    patches: [
+      { find: 'const Xb = addBiasRow(X);', replace: 'const Xb = Matrix.zeros(X.rows + 1, X.cols);\n  for (let k = 0; k < X.rows; k++) for (let i = 0; i < X.cols; i++) Xb.set(k + 1, i, X.get(k, i));' },
+      { find: "import { addBiasRow, type Matrix } from '../lib/matrix.ts';", replace: "import { addBiasRow, Matrix } from '../lib/matrix.ts';" },
+    ],
+    forms: [[
+      // The same for Zb: the output layer's bias multiplies 0.
+      { find: 'const Zb = addBiasRow(Z);', replace: 'const Zb = Matrix.zeros(Z.rows + 1, Z.cols);\n  for (let j = 0; j < Z.rows; j++) for (let i = 0; i < Z.cols; i++) Zb.set(j + 1, i, Z.get(j, i));' },
+      { find: "import { addBiasRow, type Matrix } from '../lib/matrix.ts';", replace: "import { addBiasRow, Matrix } from '../lib/matrix.ts';" },
+    ]],
+    checks: ['01.forward.identity', '01.forward.sigmoid', '01.pure'],
+    title: msg('切片の行が 0 のまま (1 を入れていない)', 'the bias row is left at 0 (never set to 1)'),
+    hint: msg('Xb = [1; X], Zb = [1; Z]: 1 行目はすべて 1 です。Matrix.zeros で作ったら 1 行目に 1 を入れます (addBiasRow が使えます)。0 のままだと W0, W1 の 1 列目 (切片) が効きません。',
+      'Xb = [1; X] and Zb = [1; Z]: the first row is all ones. A matrix made with Matrix.zeros needs its first row set to 1 (addBiasRow does it); left at 0, the bias column of W0 or W1 has no effect.'),
+  },
+  {
+    id: 'forward-loop-short', module: '01_forward',
+    // A hand-written product whose inner loop stops one term early (d instead of d+1).
+    patches: [
+      { find: 'const A1 = W0.matmul(Xb);', replace: 'const A1 = new Matrix(W0.rows, X.cols).map((_, j, i) => {\n    let s = 0;\n    for (let k = 0; k < X.rows; k++) s += W0.get(j, k) * Xb.get(k, i);\n    return s;\n  });' },
+      { find: "import { addBiasRow, type Matrix } from '../lib/matrix.ts';", replace: "import { addBiasRow, Matrix } from '../lib/matrix.ts';" },
+    ],
+    forms: [[
+      // The output layer's loop stops at q instead of q+1.
+      { find: 'const A2 = W1.matmul(Zb);', replace: 'const A2 = new Matrix(W1.rows, X.cols).map((_, k, i) => {\n    let s = 0;\n    for (let j = 0; j < Z.rows; j++) s += W1.get(k, j) * Zb.get(j, i);\n    return s;\n  });' },
+      { find: "import { addBiasRow, type Matrix } from '../lib/matrix.ts';", replace: "import { addBiasRow, Matrix } from '../lib/matrix.ts';" },
+    ]],
+    checks: ['01.forward.identity', '01.forward.sigmoid', '01.pure'],
+    title: msg('行列積のループが 1 つ手前で終わっている (最後の項が抜ける)', 'the product\'s inner loop stops one term early'),
+    hint: msg('A1 = W0 Xb の和は Xb の d+1 行すべて (k = 0…d)、A2 = W1 Zb は q+1 行すべてにわたります。切片の行を足したので 1 つ多くなっています。',
+      'A1 = W0 Xb sums over all d+1 rows of Xb (k = 0…d), and A2 = W1 Zb over all q+1 rows of Zb: the bias row adds one term.'),
+  },
+  {
+    id: 'bias-row-through-sigmoid', module: '01_forward',
+    patches: [{ find: 'const Zb = addBiasRow(Z);', replace: 'const Zb = addBiasRow(A1).map(sigmoid);' }],
+    checks: ['01.forward.identity', '01.forward.sigmoid', '01.pure'],
+    title: msg('切片の行を足してから f を適用している (1 が f(1) になる)', 'f applied after the bias row is added (1 becomes f(1))'),
+    hint: msg('Z = f(A1) を先に計算し、そのあと Zb = [1; Z] と 1 の行を足します。順番が逆だと切片の入力が f(1) ≈ 0.731 になります。',
+      'First Z = f(A1), then Zb = [1; Z]. In the other order the bias input becomes f(1) ≈ 0.731 instead of 1.'),
+  },
+  {
+    id: 'loss-norm-not-squared', module: '01_forward',
+    patches: [{ find: 'return diff.mul(diff).sum() / 2 / n;', replace: 'let E = 0;\n  for (let i = 0; i < X.cols; i++) {\n    let s = 0;\n    for (let k = 0; k < X.rows; k++) s += diff.get(k, i) ** 2;\n    E += Math.sqrt(s) / 2; // ½‖x_i − x̃_i‖\n  }\n  return E / n;' }],
+    // Or the root of the whole sum (‖X − X̃‖ of the matrix).
+    forms: [[{ find: 'return diff.mul(diff).sum() / 2 / n;', replace: 'return Math.sqrt(diff.mul(diff).sum()) / 2 / n;' }]],
+    checks: ['01.loss.squared', '01.pure'],
+    title: msg('二乗誤差でノルムを 2 乗していない (½‖x − x̃‖)', 'squared error uses the norm, not its square (½‖x − x̃‖)'),
+    hint: msg('E = (1/n) Σ_i ½‖x_i − x̃_i‖²: 成分の差の 2 乗の和そのもので、平方根は取りません。',
+      'E = (1/n) Σ_i ½‖x_i − x̃_i‖²: the sum of squared differences itself, no square root.'),
   },
   // ── 02 backward ─────────────────────────────────────────────────────────────────────────
   {
@@ -414,6 +478,14 @@ export const FAULTS: readonly Fault[] = [
     hint: msg('E はサンプル (n = X.cols 個) の平均で、画素については和です。∂E/∂W1 = δ2 Zbᵀ / n, ∂E/∂W0 = δ1 Xbᵀ / n (d·n では割りません)。',
       'E averages over the n = X.cols samples and sums over pixels: ∂E/∂W1 = δ2 Zbᵀ / n and ∂E/∂W0 = δ1 Xbᵀ / n, not divided by d·n.'),
   },
+  {
+    id: 'grad-n-is-rows', module: '02_backward',
+    patches: [{ find: 'const n = X.cols;', replace: 'const n = X.rows;' }],
+    checks: ['02.grads', '02.gradcheck', '02.pure'],
+    title: msg('勾配を X.rows (= d) で割っている', 'gradients divided by X.rows (= d)'),
+    hint: msg('この課題では列がサンプル: X は d × n で n = X.cols (numpy の行 = サンプルとは逆)。∂E/∂W1 = δ2 Zbᵀ / n, ∂E/∂W0 = δ1 Xbᵀ / n。',
+      'Columns are samples here: X is d × n, so n = X.cols (not numpy\'s rows = samples). ∂E/∂W1 = δ2 Zbᵀ / n and ∂E/∂W0 = δ1 Xbᵀ / n.'),
+  },
   // ── 03 SGD ──────────────────────────────────────────────────────────────────────────────
   {
     id: 'sgd-sign', module: '03_sgd',
@@ -437,6 +509,11 @@ export const FAULTS: readonly Fault[] = [
       { find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.sub(grads.dW0.mul(eta));' },
     ],
     // W0 − η dW1 throws "sub: shapes differ" (q ≠ d): recognised by that error.
+    // A copy-paste slip in one line only (W1 − η dW0, or W0 − η dW1) throws with other shapes.
+    forms: [
+      [{ find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.sub(grads.dW0.mul(eta));' }],
+      [{ find: 'const W0 = params.W0.sub(grads.dW0.mul(eta));', replace: 'const W0 = params.W0.sub(grads.dW1.mul(eta));' }],
+    ],
     checks: ['03.one', '03.several', '03.pure'],
     title: msg('W0 と W1 の勾配を取り違えている', 'gradients of W0 and W1 swapped'),
     hint: msg('W0 は ∂E/∂W0 (dW0) で、W1 は ∂E/∂W1 (dW1) で更新します。', 'Update W0 with ∂E/∂W0 (dW0) and W1 with ∂E/∂W1 (dW1).'),
@@ -476,6 +553,55 @@ export const FAULTS: readonly Fault[] = [
     checks: ['03.one', '03.several', '03.pure'],
     title: msg('W0 か W1 の片方を更新していない', 'one of W0, W1 is not updated'),
     hint: msg('両方の重みを更新します: W1 ← W1 − η ∂E/∂W1, W0 ← W0 − η ∂E/∂W0。', 'Update both weights: W1 ← W1 − η ∂E/∂W1 and W0 ← W0 − η ∂E/∂W0.'),
+  },
+  {
+    id: 'sgd-bias-not-updated', module: '03_sgd',
+    patches: [
+      { find: 'const W0 = params.W0.sub(grads.dW0.mul(eta));', replace: 'const W0 = params.W0.map((w, i, j) => (j === 0 ? w : w - eta * grads.dW0.get(i, j)));' },
+      { find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.map((w, i, j) => (j === 0 ? w : w - eta * grads.dW1.get(i, j)));' },
+    ],
+    // Or in one of the two weights only.
+    forms: [
+      [{ find: 'const W0 = params.W0.sub(grads.dW0.mul(eta));', replace: 'const W0 = params.W0.map((w, i, j) => (j === 0 ? w : w - eta * grads.dW0.get(i, j)));' }],
+      [{ find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.map((w, i, j) => (j === 0 ? w : w - eta * grads.dW1.get(i, j)));' }],
+    ],
+    checks: ['03.one', '03.several', '03.pure'],
+    title: msg('切片の列 (列 0) を更新していない', 'the bias column (column 0) is not updated'),
+    hint: msg('W0, W1 の 1 列目は切片の重みで、ほかの重みと同じく W ← W − η ∂E/∂W で更新します。',
+      'The first column of W0 and W1 holds the bias weights; update it like every other weight, W ← W − η ∂E/∂W.'),
+  },
+  {
+    id: 'sgd-grad-transposed', module: '03_sgd',
+    // get(j, i) for get(i, j): on a non-square W the index runs out of range and get() throws.
+    patches: [
+      { find: 'const W0 = params.W0.sub(grads.dW0.mul(eta));', replace: 'const W0 = params.W0.map((w, i, j) => w - eta * grads.dW0.get(j, i));' },
+      { find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.map((w, i, j) => w - eta * grads.dW1.get(j, i));' },
+    ],
+    // The same with the matrix transposed: "sub: shapes differ".
+    forms: [[
+      { find: 'const W0 = params.W0.sub(grads.dW0.mul(eta));', replace: 'const W0 = params.W0.sub(grads.dW0.transpose().mul(eta));' },
+      { find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.sub(grads.dW1.transpose().mul(eta));' },
+    ]],
+    checks: ['03.one', '03.several', '03.pure'],
+    title: msg('勾配を転置して (添字を入れ替えて) 使っている', 'the gradient is used transposed (indices swapped)'),
+    hint: msg('∂E/∂W は W と同じ形で、(i, j) 成分どうしを対応させます: W_ij ← W_ij − η (∂E/∂W)_ij。map((w, i, j) => …) の中では grads.dW0.get(i, j)。',
+      '∂E/∂W has W\'s shape and entry (i, j) goes with entry (i, j): W_ij ← W_ij − η (∂E/∂W)_ij. Inside map((w, i, j) => …) read grads.dW0.get(i, j).'),
+  },
+  {
+    id: 'sgd-precedence', module: '03_sgd',
+    patches: [
+      { find: 'const W0 = params.W0.sub(grads.dW0.mul(eta));', replace: 'const W0 = params.W0.sub(grads.dW0).mul(eta);' },
+      { find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.sub(grads.dW1).mul(eta);' },
+    ],
+    // Or in one of the two lines only.
+    forms: [
+      [{ find: 'const W0 = params.W0.sub(grads.dW0.mul(eta));', replace: 'const W0 = params.W0.sub(grads.dW0).mul(eta);' }],
+      [{ find: 'const W1 = params.W1.sub(grads.dW1.mul(eta));', replace: 'const W1 = params.W1.sub(grads.dW1).mul(eta);' }],
+    ],
+    checks: ['03.one', '03.several', '03.pure'],
+    title: msg('η (W − ∂E/∂W) を計算している (掛ける順番の誤り)', 'computes η (W − ∂E/∂W) (the multiplication in the wrong place)'),
+    hint: msg('W ← W − η ∂E/∂W: η を掛けるのは勾配だけです。W.sub(g).mul(eta) は (W − g) 全体に η を掛けます。W.sub(g.mul(eta)) と書きます。',
+      'W ← W − η ∂E/∂W: η scales the gradient only. W.sub(g).mul(eta) scales all of (W − g); write W.sub(g.mul(eta)).'),
   },
   // ── 04 Adam ─────────────────────────────────────────────────────────────────────────────
   {
@@ -656,6 +782,23 @@ export const FAULTS: readonly Fault[] = [
     hint: msg('m と v の初期値はどちらも 0 です。√v̂ = 0 での 0 割りは ε が防ぎます。', 'm and v both start at 0; ε keeps √v̂ + ε away from zero.'),
   },
   {
+    id: 'adam-eps-added-to-weight', module: '04_adam',
+    // W − α m̂ / √v̂ + ε: ε lands on the weight, not in the denominator.
+    patches: [{ find: 'const step = mHat.mul(alpha).div(vHat.map(Math.sqrt).add(eps));', replace: 'const step = mHat.mul(alpha).div(vHat.map(Math.sqrt)).sub(eps);' }],
+    checks: ['04.first', '04.sequence', '04.epsilon', '04.pure'],
+    title: msg('ε を分母ではなく重みに足している (括弧の位置)', 'ε added to the weight, not to the denominator (parentheses)'),
+    hint: msg('W ← W − α m̂ / (√v̂ + ε): ε は分母 √v̂ + ε の中です。括弧がないと W − α m̂ / √v̂ + ε となり、ε が重みに足されます。',
+      'W ← W − α m̂ / (√v̂ + ε): ε belongs to the denominator √v̂ + ε. Without the parentheses you get W − α m̂ / √v̂ + ε, which adds ε to the weight.'),
+  },
+  {
+    id: 'adam-init-copies-weights', module: '04_adam',
+    patches: [{ find: 'const zeros = (W: Matrix) => Matrix.zeros(W.rows, W.cols);', replace: 'const zeros = (W: Matrix) => W.clone();' }],
+    checks: ['04.init', '04.pure'],
+    title: msg('m, v の初期値を W のコピーにしている', 'm and v start as copies of W'),
+    hint: msg('m と v の初期値は W と同じ形の零行列です: Matrix.zeros(W.rows, W.cols)。W.clone() は形だけでなく値もコピーします。',
+      'm and v start as zero matrices of W\'s shape: Matrix.zeros(W.rows, W.cols). W.clone() copies the values, not only the shape.'),
+  },
+  {
     id: 'adam-own-counter', module: '04_adam', detect: 'nondeterministic',
     patches: [
       { find: "import { LECTURE_ADAM, type AdamHyper, type AdamState, type Grads, type Params } from '../lib/model.ts';",
@@ -760,5 +903,16 @@ export const FAULTS: readonly Fault[] = [
     checks: ['05.exact', '05.stats', '05.zero', '05.pure'],
     title: msg('ノイズに σ を掛けていない', 'noise not scaled by σ'),
     hint: msg('rng.normal() は N(0, 1) なので ν = σ · rng.normal() で N(0, σ²) になります。', 'rng.normal() is N(0, 1); ν = σ · rng.normal() is N(0, σ²).'),
+  },
+  {
+    id: 'noise-one-vector', module: '05_denoising',
+    // One d-vector of noise added to every column (numpy-style broadcasting).
+    patches: [{ find: 'return X.map(x => x + sigma * rng.normal());', replace: 'const nu: number[] = [];\n  for (let k = 0; k < X.rows; k++) nu.push(sigma * rng.normal());\n  return X.map((x, k) => x + nu[k]);' }],
+    // Or one value per sample (column), shared by its pixels.
+    forms: [[{ find: 'return X.map(x => x + sigma * rng.normal());', replace: 'const nu: number[] = [];\n  for (let i = 0; i < X.cols; i++) nu.push(sigma * rng.normal());\n  return X.map((x, k, i) => x + nu[i]);' }]],
+    checks: ['05.exact', '05.stats', '05.pure'],
+    title: msg('ノイズを行または列で使い回している (成分ごとに引いていない)', 'noise shared along a row or a column (not drawn per entry)'),
+    hint: msg('ν_ij ~ N(0, σ²) は成分ごとに独立です: X.data の順に 1 成分 1 回ずつ rng.normal() を引きます。1 本のベクトルを全列に足す (ブロードキャスト) と、どのサンプルにも同じノイズが乗ります。',
+      'ν_ij ~ N(0, σ²) independently for every entry: one rng.normal() per element, in the order of X.data. One vector added to every column (broadcasting) puts the same noise on every sample.'),
   },
 ];

@@ -13,6 +13,7 @@ import type { Fault } from '../grader/types.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
 import { readFolder } from '../grader/intake.ts';
 import type { Oracle } from '../grader/oracle.ts';
+import { faultsOf } from '../grader/report/diagnosis.ts';
 import { toGradescope } from '../grader/report/results.ts';
 import { RUBRIC } from '../grader/rubric.ts';
 import { liveOracle } from '../grader/setup.ts';
@@ -213,6 +214,25 @@ describe('no match, no guess', () => {
     expect(delta.status).toBe('error');
     expect(delta.messages[0].en).toMatch(/backward\(\) threw .*mul: shapes differ/);
     for (const v of r.verdicts) expect(v.fault, v.id).toBeUndefined();
+  });
+
+  it('a pair is found in any of its faults\' forms, and two faults patching one line are never guessed', async () => {
+    // Form 1 of adam-correction-wrong-beta (v̂ with β1) beside adam-init-transposed: the pair
+    // search once tried first forms only and left this silent.
+    const form = (id: string, k: number) => formPatches(FAULTS.find(f => f.id === id)!, k);
+    const both = applyPatches(reference('04_adam.ts'), { id: 'pair', module: '04_adam', patches: [...form('adam-init-transposed', 0), ...form('adam-correction-wrong-beta', 1)] });
+    const r = await grade(readFolder(submission({ '04_adam.ts': both })), { oracle, steps: ['04'], hidden: true, pairs: true });
+    const failing = r.verdicts.filter(v => v.status !== 'passed');
+    expect(failing.map(v => v.id)).toEqual(expect.arrayContaining(['04.init', '04.first']));
+    // Each check names the pair's fault(s) that explain its own failures; together, both.
+    for (const v of failing) expect(['adam-init-transposed', 'adam-correction-wrong-beta'], v.id).toEqual(expect.arrayContaining(faultsOf(v).map(f => f.id)));
+    expect(new Set(failing.flatMap(v => faultsOf(v).map(f => f.id)))).toEqual(new Set(['adam-init-transposed', 'adam-correction-wrong-beta']));
+    expect(faultsOf(failing.find(v => v.id === '04.init')!).length).toBeGreaterThan(0);
+    // No ½ and X.rows for n: both faults patch the same line, so no pair can be built; no name.
+    const src = reference('01_forward.ts').replace('return diff.mul(diff).sum() / 2 / n;', 'return diff.mul(diff).sum() / X.rows;');
+    const r2 = await grade(readFolder(submission({ '01_forward.ts': src })), { oracle, steps: ['01'], hidden: true, pairs: true });
+    expect(r2.verdicts.filter(v => v.status !== 'passed').map(v => v.id)).toEqual(expect.arrayContaining(['01.loss.squared']));
+    for (const v of r2.verdicts) expect(v.fault, v.id).toBeUndefined();
   });
 
   it('the untouched stubs are "not implemented", never a known mistake', async () => {
