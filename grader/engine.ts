@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadMnist, type MnistSplit } from '../lib/mnist.ts';
 import { Rng } from '../lib/random.ts';
+import { Budget, BudgetedRunner, type BudgetReport } from './budget.ts';
 import { loadChecks } from './checks/load.ts';
 import { COURSE } from './course.ts';
 import type { CheckContext, Finding } from './checks/common.ts';
@@ -43,6 +44,8 @@ export interface GradeOptions {
   seedOf?: (entry: RubricEntry) => number;
   /** Which secret drew the seeds (a tag, not the secret): recorded in results.json. */
   seedTag?: string;
+  /** Time budget for the whole submission: wall time its code runs (grader/budget.ts); none when unset. */
+  budgetMs?: number;
 }
 
 export interface GradeReport {
@@ -63,6 +66,8 @@ export interface GradeReport {
   /** TA grading: the tag of the course secret that drew the seeds (each verdict has its seed). */
   seedTag?: string;
   seconds: number;
+  /** Present when grading had a budget: whether it ran out, and where. */
+  budget?: BudgetReport;
 }
 
 /**
@@ -76,18 +81,20 @@ const defaultMnist = () => (mnistCache ??= Promise.resolve().then(() => loadMnis
 
 export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeReport> {
   const started = performance.now();
+  const budget = opts.budgetMs ? new Budget(opts.budgetMs) : undefined;
   const checks = await loadChecks(!!opts.hidden);
   const entries = COURSE.rubric.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
   // tsc runs in its own process while the sandbox grades.
   const prepared = await prepareSandbox(sub.sources);
   for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const student = new StudentRunner(prepared, limits);
+  const student = budget ? new BudgetedRunner(prepared, limits, budget) : new StudentRunner(prepared, limits);
   const verdicts = new Map<string, Verdict>();
 
   const runStep = async (step: StepId) => {
     const ran: { entry: RubricEntry; findings: Finding[]; seconds: number }[] = [];
     for (const rubricEntry of entries.filter(e => e.step === step)) {
+      if (budget && !budget.enter(step, rubricEntry.id)) { verdicts.set(rubricEntry.id, budget.notRun(rubricEntry)); continue; }
       const t0 = performance.now();
       const entry = opts.seedOf ? { ...rubricEntry, seed: opts.seedOf(rubricEntry) } : rubricEntry;
       const ctx: CheckContext = {
@@ -100,7 +107,12 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
         // A fault in the grader itself: say so plainly rather than blame the student.
         ctx.findings.push({ message: msg(`採点プログラムの内部エラー: ${String(err)}`, `internal grader error: ${String(err)}`), error: true });
       }
-      ran.push({ entry, findings: ctx.findings, seconds: (performance.now() - t0) / 1000 });
+      const seconds = (performance.now() - t0) / 1000;
+      // A check the time budget cut short gets the budget's verdict, and no diagnosis.
+      const provisional = verdictOf(entry, ctx.findings, seconds);
+      const after = budget ? budget.leave(step, provisional) : provisional;
+      if (after !== provisional) { verdicts.set(entry.id, after); continue; }
+      ran.push({ entry, findings: ctx.findings, seconds });
     }
     // The step's mistake is named only when it explains every failure of the step.
     const failing = new Map(ran.filter(r => r.findings.length > 0).map(r => [r.entry.id, r.findings]));
@@ -111,6 +123,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const order = [...COURSE.steps.filter(s => s.program), ...COURSE.steps.filter(s => !s.program)].map(s => s.id);
   const steps = order.filter(s => entries.some(e => e.step === s));
   await pool(steps, opts.jobs ?? Math.max(1, availableParallelism()), runStep);
+  budget?.stop();
   student.close();
   rmSync(prepared.dir, { recursive: true, force: true });
   opts.oracle.flush?.();
@@ -128,6 +141,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     ...typeWarningsOf(opts.typecheck ? sub.sources : undefined),
     ...(opts.seedTag ? { seedTag: opts.seedTag } : {}),
     seconds: (performance.now() - started) / 1000,
+    ...(budget ? { budget: budget.report() } : {}),
   };
 }
 

@@ -16,8 +16,30 @@ import type { Msg } from './types.ts';
 
 export interface Call { module: StepModule; fn: string; args: unknown[] }
 
+/**
+ * How a fault is recognised: 'output' by its return values (or the error it throws),
+ * 'mutation' by the arguments it modifies, 'nondeterministic' by different answers to the
+ * same inputs and the same Rng state (Math.random): no single output to match.
+ */
+export type Detect = 'output' | 'mutation' | 'nondeterministic';
+
 /** What the diagnosis needs to know of a fault (the release ships this, not the patches). */
-export interface FaultInfo { id: string; module: StepModule; title: Msg; hint: Msg; detect: 'output' | 'mutation' | 'nondeterministic'; checks: string[] }
+export interface FaultInfo {
+  id: string; module: StepModule; title: Msg; hint: Msg; detect: Detect;
+  /** Every public check that some form of the fault fails. */
+  checks: string[];
+  /** Form k's public checks (k = 0: the fault's `patches`, k ≥ 1: its other forms). */
+  forms: string[][];
+}
+
+/** A form's variant id, the key under which the oracle and the fixture know its answers. */
+export const variantKey = (faultId: string, form: number): string => `${faultId}~${form}`;
+
+export function parseVariantKey(key: string): { id: string; form: number } {
+  const m = /^(.+)~(\d+)$/.exec(key);
+  if (!m) throw new Error(`not a variant key (fault~form): ${key}`);
+  return { id: m[1], form: Number(m[2]) };
+}
 
 export type RefModules = Record<StepModule, Record<string, (...a: unknown[]) => unknown>>;
 
@@ -36,8 +58,8 @@ export interface Oracle {
   /** Persist what is worth keeping between runs (no-op where nothing is). */
   flush?(): void;
   reference(call: Call): Promise<unknown>;
-  /** The variant's output; a VariantThrew when it throws; undefined when unknown (no match). */
-  variant(faultId: string, call: Call): Promise<unknown>;
+  /** A fault form's output (variantKey(id, form)); a VariantThrew when it throws; undefined when unknown (no match). */
+  variant(key: string, call: Call): Promise<unknown>;
   derived(key: string, compute: (ref: RefModules) => unknown | Promise<unknown>): Promise<unknown>;
   faults(): readonly FaultInfo[];
 }
@@ -63,7 +85,8 @@ export class LiveOracle implements Oracle {
   private diskDirty = false;
 
   constructor(readonly root: string, private readonly catalogue: readonly FaultInfo[],
-              private readonly loadVariant: (id: string) => Promise<Record<string, unknown>>,
+              /** Loads a fault form's module, by variantKey. */
+              private readonly loadVariant: (key: string) => Promise<Record<string, unknown>>,
               private readonly cacheFile?: string) {
     if (cacheFile && existsSync(cacheFile)) {
       try { this.disk = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Encoded>; } catch { this.disk = {}; }
@@ -108,11 +131,11 @@ export class LiveOracle implements Oracle {
     });
   }
 
-  variant(faultId: string, call: Call): Promise<unknown> {
+  variant(key: string, call: Call): Promise<unknown> {
     this.calls.set(callKey(call), call);
-    return this.remember(`var:${faultId}:${callKey(call)}`, async () => {
+    return this.remember(`var:${key}:${callKey(call)}`, async () => {
       try {
-        const mod = await this.loadVariant(faultId);
+        const mod = await this.loadVariant(key);
         const f = mod[call.fn] as ((...a: unknown[]) => unknown) | undefined;
         return f ? f(...fresh(call.args)) : undefined;
       } catch (err) {
@@ -143,8 +166,11 @@ export interface FixtureFile {
   solutionsHash: string;
   faults: FaultInfo[];
   answers: Record<string, Encoded>;
-  /** `a+b:<callKey>` → digest of the pair's answer, for the pairs the release can afford. */
-  pairs?: Record<string, string>;
+  /**
+   * Pairs of faults, per module: the module's calls (callKeys, in order) and, per pair key, the
+   * digests of its answers to those calls, concatenated (12 hex digits each; '-' for none).
+   */
+  pairs?: Record<string, { calls: string[]; digests: Record<string, string> }>;
 }
 
 export class FixtureOracle implements Oracle {
@@ -163,12 +189,14 @@ export class FixtureOracle implements Oracle {
 
   async reference(call: Call): Promise<unknown> { return this.answer(`ref:${callKey(call)}`); }
 
-  async variant(faultId: string, call: Call): Promise<unknown> {
-    const key = `var:${faultId}:${callKey(call)}`;
-    if (key in this.file.answers) return decode(this.file.answers[key]);
+  async variant(key: string, call: Call): Promise<unknown> {
+    const k = `var:${key}:${callKey(call)}`;
+    if (k in this.file.answers) return decode(this.file.answers[k]);
     // Pairs of faults ship as digests of their answers (grader/diagnosis/digest.ts).
-    const d = this.file.pairs?.[`${faultId}:${callKey(call)}`];
-    return d === undefined ? undefined : { $digest: d };
+    const m = this.file.pairs?.[call.module];
+    const i = m?.calls.indexOf(callKey(call)) ?? -1;
+    const d = i < 0 ? undefined : m!.digests[key]?.slice(12 * i, 12 * i + 12);
+    return d === undefined || d.length < 12 || d.startsWith('-') ? undefined : { $digest: d };
   }
 
   async derived(key: string): Promise<unknown> { return this.answer(`der:${key}`); }

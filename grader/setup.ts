@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { COURSE, importCourseModule } from './course.ts';
 import type { Fault } from './types.ts';
 import { gradingFingerprint } from './fingerprint.ts';
-import { FixtureOracle, LiveOracle, type FaultInfo, type Oracle } from './oracle.ts';
+import { FixtureOracle, LiveOracle, parseVariantKey, type FaultInfo, type Oracle } from './oracle.ts';
 
 /** The course's folder (this repository for lecture 4). */
 export const ROOT = COURSE.root;
@@ -23,17 +23,24 @@ export async function loadFaults(): Promise<readonly Fault[]> {
 export async function liveOracle(root = ROOT): Promise<LiveOracle> {
   // The catalogue holds the faults' patches (answers in disguise): loaded only where solutions/ is.
   const FAULTS = await loadFaults();
+  // Staff-only modules: imported here only, so the release (which has neither) never loads them.
   const { loadVariant } = await import('./faults/variants.ts');
-  const infos: FaultInfo[] = FAULTS.map(f => ({ id: f.id, module: f.module, title: f.title, hint: f.hint, detect: f.detect ?? 'output', checks: f.checks }));
+  const { faultInfo, formPatches } = await import('./faults/forms.ts');
+  const infos: FaultInfo[] = FAULTS.map(faultInfo);
   // Reference training runs are cached per version of everything that decides a grade.
   const cache = join(root, '.grader-cache', `oracle-${gradingFingerprint()}.json`);
-  // A pair `a+b` (grader/diagnosis/step.ts) is the reference with both faults' patches.
-  const byId = (id: string): Fault => {
-    const parts = id.split('+').map(p => FAULTS.find(f => f.id === p));
-    if (parts.some(p => !p)) throw new Error(`no fault ${id} in the catalogue`);
-    return parts.length === 1 ? parts[0]! : { ...parts[0]!, id, patches: parts.flatMap(p => p!.patches) };
+  const fault = (id: string): Fault => {
+    const f = FAULTS.find(x => x.id === id);
+    if (!f) throw new Error(`no fault ${id} in the catalogue`);
+    return f;
   };
-  return new LiveOracle(root, infos, id => loadVariant(root, byId(id)), cache);
+  return new LiveOracle(root, infos, key => {
+    // A pair `a~0+b~0` (grader/diagnosis/step.ts) is the reference with both forms' patches.
+    const parts = key.split('+').map(parseVariantKey);
+    if (parts.length === 1) return loadVariant(root, fault(parts[0].id), parts[0].form, FAULTS);
+    const patches = parts.flatMap(p => formPatches(fault(p.id), p.form));
+    return loadVariant(root, { ...fault(parts[0].id), id: key, patches, forms: undefined }, 0);
+  }, cache);
 }
 
 export async function chooseOracle(opts: { hidden?: boolean; fixture?: string } = {}): Promise<Oracle> {

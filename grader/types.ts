@@ -64,14 +64,20 @@ export interface Fault {
   id: string;
   /** The step file's module name (`02_backward`) whose reference the patches change. */
   module: string;
+  /** Form 0: the mistake as most students write it. */
   patches: Patch[];
-  /** Every public check of its step that this mistake fails (rubric ids). */
+  /** Forms 1, 2, …: other ways to write the same mistake, each instead of `patches`. */
+  forms?: Patch[][];
+  /** Every public check of its step that form 0 fails (rubric ids). */
   checks: string[];
+  /** Form k's public checks where they differ from `checks` (a form that throws also fails the
+   *  purity check; one whose shapes fit does not). */
+  formChecks?: Record<number, string[]>;
   title: Msg;
   hint: Msg;
   /**
-   * 'output': recognised by its return values; 'mutation': by the arguments it modifies;
-   * 'nondeterministic': by different answers to the same call (Math.random).
+   * 'output' (default): recognised by its return values; 'mutation': by the arguments it
+   * modifies; 'nondeterministic': by different answers to the same call (no output proof possible).
    */
   detect?: 'output' | 'mutation' | 'nondeterministic';
 }

@@ -16,6 +16,14 @@ export const reference = (): Map<string, string> =>
   new Map(STEP_FILES.map(f => [f, readFileSync(join(ROOT, 'solutions', f), 'utf8')]));
 export const stubs = (): Map<string, string> => stubsFrom(join(ROOT, 'solutions'));
 
+/**
+ * The time budget for batch tests that are not about the budget. The default (60 s of the
+ * submission's code) is ample on a quiet machine, but on a shared one a correct submission's
+ * code has taken 40–57 s (solo) and more in a batch: with the default, such a test would be a
+ * timed assertion. The budget itself is tested with slow code and a small budget.
+ */
+export const NO_BUDGET_MS = 30 * 60_000;
+
 export interface ZipItem {
   /** Raw bytes allowed, so names can be anything a hostile or old zip tool writes. */
   name: string | Buffer;
@@ -218,4 +226,23 @@ export function makeHostile(dir: string): Expectation[] {
     { id: 'exit', status: 'partial', reason: /03: .*process\.exit/, fromGrading: true },
     { id: 'loop', status: 'partial', reason: /01: .*(time limit|infinite loop)/, fromGrading: true },
   ];
+}
+
+/** RFC 4180, enough for grades.csv: quoted cells with "" and newlines. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
+    else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
 }

@@ -111,7 +111,7 @@ describe('every bad upload gets its reason, the rest is still taken', () => {
 
   it('the id is kept as submitted; its folder name is safe', () => {
     expect(subs.get(WEIRD_ID)!.sources.size).toBe(5);
-    expect(folderName(WEIRD_ID)).toMatch(/^[A-Za-z0-9._-]+$/);
+    expect(folderName(WEIRD_ID)).toMatch(/^[a-z0-9._+-]+$/);
   });
 
   it('the content hash changes with the files and only with them', async () => {
@@ -161,11 +161,13 @@ describe('source text', () => {
 });
 
 describe('gradebook helpers', () => {
-  it('folder names: plain ids as they are, others safe, distinct and stable', () => {
+  it('folder names: lowercase plain ids as they are, others escaped, distinct and stable', () => {
     expect(folderName('s1234567')).toBe('s1234567');
-    expect(folderName('A-12_b.c')).toBe('A-12_b.c');
-    for (const id of ['..', '.', '', 'CON', 'a/b', 'a\\b', '田中', 'x y', 'é', 'e\u0301', 'a'.repeat(200), '-rf']) {
-      expect(folderName(id), id).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*-[0-9a-f]{8}$/);
+    expect(folderName('a-12_b.c')).toBe('a-12_b.c');
+    expect(folderName('A-12_b.c')).toBe('+41+-12_b.c');
+    for (const id of ['..', '.', '', 'CON', 'con', 'nul.txt', 'a/b', 'a\\b', '田中', 'x y', 'é', 'e\u0301', 'a'.repeat(200), '-rf', 'end.']) {
+      expect(folderName(id), id).toMatch(/^[a-z0-9_+][a-z0-9._+~-]*$/);
+      expect(folderName(id), id).not.toMatch(/\.$|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/);
     }
     expect(folderName('é')).not.toBe(folderName('e\u0301'));
     expect(folderName('a/b')).not.toBe(folderName('a\\b'));
@@ -189,7 +191,7 @@ describe('gradebook helpers', () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('two\nlines')).toBe('two\\x0alines'); // an id with a newline stays one visible line
     expect(csvCell('=1+2')).toBe("'=1+2");
     expect(csvCell(42)).toBe('42');
   });

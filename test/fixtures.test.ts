@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { grade } from '../grader/engine.ts';
 import { FAULTS } from '../course/faults.ts';
+import { formCount, formPatches } from '../grader/faults/forms.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
 import { readFolder } from '../grader/intake.ts';
 import { FixtureOracle, type Oracle } from '../grader/oracle.ts';
@@ -45,13 +46,13 @@ describe('public fixture', () => {
   });
 });
 
-/** The reference with one fault's patches, as a folder submission. */
-function faultySubmission(id: string): string {
+/** The reference with one form of a fault, as a folder submission. */
+function faultySubmission(id: string, form: number): string {
   const fault = FAULTS.find(f => f.id === id)!;
-  const dir = join(tmp, id);
+  const dir = join(tmp, `${id}~${form}`);
   cpSync(join(root, 'solutions'), join(dir, 'assignments'), { recursive: true });
   const file = join(dir, 'assignments', `${fault.module}.ts`);
-  writeFileSync(file, applyPatches(readFileSync(file, 'utf8'), fault));
+  writeFileSync(file, applyPatches(readFileSync(file, 'utf8'), { id, module: fault.module, patches: formPatches(fault, form) }));
   return dir;
 }
 
@@ -61,14 +62,15 @@ const summary = async (dir: string, oracle: Oracle, steps: StepId[]) => {
 };
 
 describe('offline diagnosis (fixture oracle) = live diagnosis', () => {
-  // Every output-detected fault: the fixture must hold every variant's answer for every call,
-  // including the checks that ask variants only on failure (02.gradcheck, 05.stats).
-  const ids = FAULTS.map(f => f.id);
-  it.each(ids)('%s', async id => {
+  // Every form of every fault: the fixture must hold every form's answer for every call of the
+  // checks it fails, including the checks that ask variants only on failure (02.gradcheck, 05.stats).
+  const forms = FAULTS.flatMap(f => Array.from({ length: formCount(f) }, (_, k) => [`${f.id}~${k}`, f.id, k] as const));
+  it.each(forms)('%s', async (_key, id, k) => {
     const fault = FAULTS.find(f => f.id === id)!;
     const steps = [fault.module.slice(0, 2) as StepId];
-    const dir = faultySubmission(id);
-    const [live, offline] = [await summary(dir, await liveOracle(root), steps), await summary(dir, FixtureOracle.load(fixturePath), steps)];
+    const dir = faultySubmission(id, k);
+    // Both at once: one sandbox child each, two cores.
+    const [live, offline] = await Promise.all([summary(dir, await liveOracle(root), steps), summary(dir, FixtureOracle.load(fixturePath), steps)]);
     expect(offline).toEqual(live);
     // And the fault is actually seen (else this comparison proves little).
     expect(live.some(v => v.points === 0)).toBe(true);

@@ -217,7 +217,7 @@ describe('in process', () => {
     expect(two.score).toBe(two.checkedPoints);
   });
 
-  it('what a submission writes into its error messages is escaped in JUnit and stripped of control codes', async () => {
+  it('what a submission writes into its error messages is escaped in JUnit; escape sequences go, other controls show as \\xNN', async () => {
     const src = reference('01_forward.ts').replace('return 1 / (1 + Math.exp(-a));',
       'throw new Error(\'<b>"x" & \\\'y\\\' ]]> \\x1b[2J\\x07\\x00</b>\');');
     const r = await grade(readFolder(submission({ '01_forward.ts': src })), { oracle, steps: ['01'] });
@@ -226,9 +226,9 @@ describe('in process', () => {
     const xml = toJUnit(r, 'en');
     checkJUnit(xml, gs);
     const sigmoid = gs.tests.find(t => t.extra_data.check === '01.sigmoid')!;
-    expect(sigmoid.output).toContain('<b>"x" & \'y\' ]]> </b>');
+    expect(sigmoid.output).toContain('<b>"x" & \'y\' ]]> \\x07\\x00</b>');
     expect(sigmoid.output).not.toMatch(/[\x00-\x08\x1b]/);
-    expect(parseXml(xml).find(e => e.name === 'error')!.text).toContain('<b>"x" & \'y\' ]]> </b>');
+    expect(parseXml(xml).find(e => e.name === 'error')!.text).toContain('<b>"x" & \'y\' ]]> \\x07\\x00</b>');
   });
 
   it('the report speaks Japanese or English: --lang, else GRADE_LANG, else LC_ALL, LC_MESSAGES, LANG (the full table: test/lang.test.ts)', async () => {

@@ -158,7 +158,7 @@ describe('a Moodle download through batch, and the worksheet filled', () => {
 // ── the pieces, without grading ────────────────────────────────────────────────────────────
 
 const meta = (id: string, total: number, status: Meta['status'] = 'partial'): Meta => ({
-  format: 1, id, folder: id, contentHash: '', graderHash: '', lang: 'ja', total, max: 100,
+  format: 2, id, folder: id, contentHash: '', graderHash: '', lang: 'ja', total, max: 100,
   steps: Object.fromEntries(STEP_IDS.map((s, i) => [s, i === 0 ? total : 0])), status, reason: status === 'error' ? 'the zip is empty' : '', seconds: 1,
   checks: [{ id: '01.sigmoid', passed: true }],
 });

@@ -12,7 +12,12 @@ import { COURSE } from '../grader/course.ts';
 import { digest } from '../grader/diagnosis/digest.ts';
 import { pairId } from '../grader/diagnosis/step.ts';
 import { variantThrew } from '../grader/oracle.ts';
+import { decode } from '../grader/codec.ts';
+
 import { FIXTURE_REL, GENERATED_BY, fixtureInputs, hashOfInputs, serializeFixture, type GeneratedFixture } from './fixtures.ts';
+
+/** Variant answers longer than this (encoded) ship as digests. */
+const LARGE = 4096;
 
 const outArg = process.argv.indexOf('--out');
 const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(ROOT, FIXTURE_REL);
@@ -36,29 +41,30 @@ if (hashOfInputs(fixtureInputs(ROOT)) !== hashOfInputs(inputs)) {
 // ships a digest of each pair's answer to every public call, module by module in step order,
 // as far as PAIR_BUDGET allows (the zip must stay under 2 MB).
 const PAIR_BUDGET = 700 * 1024;
-const pairs: Record<string, string> = {};
+const pairs: NonNullable<GeneratedFixture['pairs']> = {};
 const pairModules: string[] = [];
 let pairBytes = 0;
 for (const module of COURSE.modules) {
   const fs = oracle.faults().filter(f => f.module === module && f.detect === 'output');
-  const calls = [...oracle.calls].filter(([key]) => key.startsWith(`${module}.`));
-  const mine: Record<string, string> = {};
-  let bytes = 0;
-  for (let i = 0; i < fs.length; i++) {
+  const calls = [...oracle.calls].filter(([key]) => key.startsWith(`${module}.`)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const digests: Record<string, string> = {};
+  let bytes = calls.length * 40;
+  pairing: for (let i = 0; i < fs.length; i++) {
     for (let j = i + 1; j < fs.length; j++) {
       const id = pairId(fs[i].id, fs[j].id);
-      for (const [key, call] of calls) {
+      let row = '';
+      for (const [, call] of calls) {
         const answer = await oracle.variant(id, call);
-        if (answer === undefined) continue;
         // Two faults that patch the same line cannot be made together: not a pair.
-        if (variantThrew(answer) && answer.$threw.startsWith(`fault ${id}:`)) break;
-        mine[`${id}:${key}`] = digest(answer);
-        bytes += id.length + key.length + 22;
+        if (variantThrew(answer) && answer.$threw.startsWith(`fault ${id}:`)) continue pairing;
+        row += answer === undefined ? '-'.repeat(12) : digest(answer);
       }
+      digests[id] = row;
+      bytes += id.length + row.length + 8;
     }
   }
   if (pairBytes + bytes > PAIR_BUDGET) break;
-  Object.assign(pairs, mine);
+  pairs[module] = { calls: calls.map(([k]) => k), digests };
   pairBytes += bytes;
   pairModules.push(module);
 }
@@ -69,11 +75,13 @@ const fixture: GeneratedFixture = {
   solutionsHash: hashOfInputs(inputs),
   inputs,
   faults: [...oracle.faults()],
-  answers: Object.fromEntries([...oracle.recorded].filter(([k]) => !k.includes('+'))),
+  // A variant's large answer (05.stats corrupts a 40×250 matrix) ships as its digest.
+  answers: Object.fromEntries([...oracle.recorded].filter(([k]) => !k.includes('+'))
+    .map(([k, v]) => [k, k.startsWith('var:') && JSON.stringify(v).length > LARGE ? { $digest: digest(decode(v)) } : v])),
   pairs,
 };
 const text = serializeFixture(fixture);
 writeAtomic(out, text);
 console.log(`wrote ${relative(process.cwd(), out) || out}: ${Object.keys(fixture.answers).length} answers, ${fixture.faults.length} faults, `
-  + `pairs of ${pairModules.join(', ') || 'no module'} (${Object.keys(pairs).length} digests), `
+  + `pairs of ${pairModules.join(', ') || 'no module'} (${Object.values(pairs).reduce((a, m) => a + Object.keys(m.digests).length, 0)} pairs), `
   + `${(Buffer.byteLength(text) / 1024).toFixed(0)} KB, reference ${report.score}/${report.checkedPoints}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -192,10 +192,10 @@ export async function leakProblems(files: readonly ReleaseFile[], root = ROOT): 
     for (const l of solutionLines(readFileSync(join(root, 'solutions', s), 'utf8'))) if (isTellingLine(l)) needles.set(l, `solution line of ${s}`);
   }
   // Fault code: the patches' replacements are wrong solution lines and must not ship either.
-  // (Their `find` texts are solution lines, above, or public lines such as imports.)
+  // (Their `find` texts are solution lines, above, or public lines such as imports.) Every form.
   const { FAULTS } = await import('../course/faults.ts');
   for (const fault of FAULTS) {
-    for (const l of fault.patches.flatMap(p => p.replace.split('\n')).map(x => x.trim())) {
+    for (const l of [fault.patches, ...(fault.forms ?? [])].flat().flatMap(p => p.replace.split('\n')).map(x => x.trim())) {
       if (isTellingLine(l) && !l.startsWith('import ') && !needles.has(l)) needles.set(l, `patch of fault ${fault.id}`);
     }
   }

@@ -2,18 +2,30 @@
 // hashes that decide whether a rerun may skip it), the student's feedback.md, and the cohort's
 // grades.csv and summary.md. grades.csv and summary.md are always regenerated from the
 // meta.json files alone, so a merge of shard outputs produces exactly what one run would.
+//
+// Layout of an output folder: the gradebook's own files at the top (grades.csv, summary.md and
+// their temporary files), every student below `students/`, in a folder whose name is an
+// injective encoding of the id (folderName). No id can name a gradebook file, and no two ids
+// share a folder, on any file system. Student text reaches these files only through
+// grader/report/neutral.ts.
 import { createHash } from 'node:crypto';
 import type { GradeReport } from '../engine.ts';
-import { sanitize } from '../report/terminal.ts';
 import { COURSE } from '../course.ts';
+import { diagnosisParts, faultsOf } from '../report/diagnosis.ts';
+import { csvCell, mdCode, mdFence, nameText, oneLine } from '../report/neutral.ts';
 import { RUBRIC, STEP_FILES as STEP_FILE_OF, STEP_IDS, STEP_TITLES } from '../rubric.ts';
 import type { Lang, Msg, StepId, Verdict } from '../types.ts';
 import { plural, STEP_FILES, type BatchSubmission } from './intake.ts';
 
 export type Status = 'ok' | 'partial' | 'incomplete' | 'error';
 
+export { csvCell };
+
+/** Bumped when meta.json or the layout changes: results in an older format are regraded. */
+export const META_FORMAT = 2;
+
 export interface Meta {
-  format: 1;
+  format: typeof META_FORMAT;
   /** The student id as submitted (the folder name may differ: see folderName). */
   id: string;
   folder: string;
@@ -31,23 +43,55 @@ export interface Meta {
   checks: { id: string; passed: boolean; fault?: { id: string; title: string } }[];
   /** The grader itself failed: a rerun retries this submission instead of skipping it. */
   graderError?: string;
+  /** The time budget ran out: a rerun with a larger --budget regrades this submission. */
+  budget?: { ms: number; during: string[] };
 }
 
 // ── folder names and shards ────────────────────────────────────────────────────────────────
 
-const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
-const shortHash = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex').slice(0, 8);
+/** Where the per-student folders live, below the output folder. */
+export const STUDENTS_DIR = 'students';
+
+/** Longest injective folder name; a longer encoding is cut and hashed (see folderName). */
+const MAX_FOLDER = 96;
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+/** Names Windows reserves, with any extension (`con.txt` too). */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/;
 
 /**
- * The output folder of an id: the id itself when it is a plain name; otherwise its safe
- * characters plus a hash of the whole id, so that two odd ids never share a folder and the
- * name depends on the id alone (shards and merges agree on it).
+ * The output folder of an id (below `students/`), as an injective encoding: lowercase ASCII
+ * letters, digits, `.`, `_` and `-` stand for themselves; every other character (capitals and
+ * spaces included) becomes `+<hex code point>+`. So `s1234567` stays `s1234567`, `Bob` is
+ * `+42+ob`, `weird!` is `weird+21+`, `田中` is `+7530++4e2d+`.
+ *   - injective: idOfFolder() decodes any name back to its id, so two ids never share a name;
+ *   - lowercase ASCII only: no two names differ only in case or in Unicode normalisation, so
+ *     `Bob` and `bob`, NFC and NFD `é` stay apart on macOS and Windows file systems too;
+ *   - safe: no leading `.` or `-`, no trailing `.`, no Windows device name (their first or
+ *     last character is escaped as well), at most MAX_FOLDER + 65 characters.
+ * An encoding longer than MAX_FOLDER is cut at an escape boundary and followed by `~` and the
+ * SHA-256 of the whole id: `~` never occurs in an injective name, and two long ids would need a
+ * SHA-256 collision to meet (runBatch and merge check for it anyway). The name depends on the
+ * id alone, so shards and merges agree on it.
  */
 export function folderName(id: string): string {
-  if (PLAIN.test(id) && !WINDOWS_RESERVED.test(id) && !id.endsWith('.')) return id;
-  const safe = id.normalize('NFC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+|[._]+$/g, '').slice(0, 40);
-  return `${safe || 'id'}-${shortHash(id)}`;
+  const chars = [...id];
+  const parts = chars.map((ch, i) => {
+    const keep = /^[a-z0-9._-]$/.test(ch) && !(i === 0 && (ch === '.' || ch === '-')) && !(i === chars.length - 1 && ch === '.');
+    return keep ? ch : `+${ch.codePointAt(0)!.toString(16)}+`;
+  });
+  if (WINDOWS_RESERVED.test(parts.join(''))) parts[0] = `+${parts[0].codePointAt(0)!.toString(16)}+`;
+  const name = parts.join('');
+  if (name.length > 0 && name.length <= MAX_FOLDER) return name;
+  let prefix = '';
+  for (const p of parts) { if (prefix.length + p.length > 40) break; prefix += p; }
+  return `${prefix || 'id'}~${sha256(id)}`;
+}
+
+/** The id a folder name stands for; undefined for a hashed (long) name or no folderName at all. */
+export function idOfFolder(name: string): string | undefined {
+  if (!/^(?:[a-z0-9._-]|\+[0-9a-f]{1,6}\+)+$/.test(name)) return undefined;
+  const id = name.replace(/\+([0-9a-f]{1,6})\+/g, (_, h: string) => String.fromCodePoint(parseInt(h, 16)));
+  return folderName(id) === name ? id : undefined;
 }
 
 export interface Shard { index: number; count: number }
@@ -70,11 +114,6 @@ export function shardOf(id: string, count: number): number {
 
 // ── one submission's row ───────────────────────────────────────────────────────────────────
 
-const oneLine = (s: string, max = 160) => {
-  const t = sanitize(s).replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-};
-
 /** The reason column: what kept points from being awarded by the grader's own verdict. */
 export function reasonOf(sub: BatchSubmission, report?: GradeReport, graderError?: string): string {
   const parts: string[] = [];
@@ -85,19 +124,26 @@ export function reasonOf(sub: BatchSubmission, report?: GradeReport, graderError
     for (const w of sub.warnings) parts.push(w.en);
   }
   if (report) {
+    // Checks the time budget stopped or never ran: said once, below, not once per step.
+    const cut = new Set(report.budget?.checks ?? []);
     const missing: string[] = [];
     for (const step of STEP_IDS) {
       // A step whose file was not taken already has its reason above.
       const file = STEP_FILE_OF[step];
       if (COURSE.step(step).program ? sub.sources.size < STEP_FILES.length : !sub.sources.has(file)) continue;
-      const v = report.verdicts.find(x => x.step === step && x.status === 'error');
+      const v = report.verdicts.find(x => x.step === step && x.status === 'error' && !cut.has(x.id));
       const first = v?.messages[0]?.en.split('\n')[0];
       if (!first) continue;
       if (v?.missing) missing.push(...v.missing.map(f => `${f} (${step})`));
       else parts.push(`${step}: ${oneLine(first, 140)}`);
     }
     if (missing.length) parts.push(`not implemented: ${missing.join(', ')}`);
-    const faults = [...new Set(report.verdicts.filter(v => v.fault).map(v => `${v.fault!.id} (${v.step})`))];
+    const b = report.budget;
+    if (b?.exhausted) {
+      const during = b.during.map(d => d.check).join(', ') || 'preparation';
+      parts.push(`time budget of ${+(b.ms / 1000).toFixed(1)} s ran out during ${during}; ${plural(b.checks.length, 'check')} stopped or not run`);
+    }
+    const faults = [...new Set(report.verdicts.flatMap(v => faultsOf(v).map(f => `${f.id} (${v.step})`)))];
     if (faults.length) parts.push(`known mistakes: ${faults.join(', ')}`);
   }
   return oneLine([...new Set(parts)].join('; '), 600);
@@ -114,12 +160,13 @@ export function metaOf(sub: BatchSubmission, graderHash: string, lang: Lang, rep
   const steps = Object.fromEntries(STEP_IDS.map(s => [s, 0])) as Record<StepId, number>;
   for (const v of report?.verdicts ?? []) steps[v.step] += v.points;
   return {
-    format: 1, id: sub.id, folder: folderName(sub.id), contentHash: sub.hash, graderHash, lang,
+    format: META_FORMAT, id: sub.id, folder: folderName(sub.id), contentHash: sub.hash, graderHash, lang,
     total: report?.score ?? 0, max: report?.checkedPoints ?? max, steps,
     status: statusOf(sub, report, graderError), reason: reasonOf(sub, report, graderError),
     seconds: Math.round(seconds * 10) / 10,
     checks: (report?.verdicts ?? []).map(v => ({ id: v.id, passed: v.status === 'passed', ...(v.fault ? { fault: { id: v.fault.id, title: v.fault.title.en } } : {}) })),
     ...(graderError ? { graderError } : {}),
+    ...(report?.budget?.exhausted ? { budget: { ms: report.budget.ms, during: report.budget.during.map(d => d.check) } } : {}),
   };
 }
 
@@ -127,16 +174,6 @@ export function metaOf(sub: BatchSubmission, graderHash: string, lang: Lang, rep
 
 /** One column per step, named by the manifest (`01_forward`, …, `06_training`). */
 export const CSV_HEADER = ['id', 'total', ...COURSE.steps.map(s => s.csv), 'status', 'reason', 'seconds'];
-
-/**
- * RFC 4180 quoting. A cell that a spreadsheet would run as a formula (= + - @ first) gets a
- * leading apostrophe: ids and reasons come from students, and TAs open this file in Excel.
- */
-export function csvCell(value: string | number): string {
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 const byId = (a: Meta, b: Meta) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -149,7 +186,10 @@ export function gradesCsv(metas: readonly Meta[]): string {
 
 // ── summary.md ─────────────────────────────────────────────────────────────────────────────
 
+/** Our own text in a table cell (check titles, fault titles). */
 const mdCell = (s: string) => oneLine(s, 300).replace(/\|/g, '\\|').replace(/[<>]/g, c => (c === '<' ? '&lt;' : '&gt;'));
+/** Student text in a table cell (ids, reasons that quote messages): a code span, never markup. */
+const mdStudent = (s: string, max = 300) => mdCode(oneLine(s, max), { table: true });
 const pct = (a: number, b: number) => (b === 0 ? '–' : `${Math.round((100 * a) / b)}%`);
 
 export function summaryMd(metas: readonly Meta[]): string {
@@ -196,12 +236,14 @@ export function summaryMd(metas: readonly Meta[]): string {
     const ranked = [...faults].sort((a, b) => b[1].ids.size - a[1].ids.size || (a[0] < b[0] ? -1 : 1));
     for (const [id, f] of ranked) L.push(`| \`${id}\` | ${mdCell(f.title)} | ${f.ids.size} | ${[...f.checks].sort().join(', ')} |`);
   }
-  const bad = all.filter(m => m.status === 'error' || m.status === 'incomplete');
-  L.push('', '## Submissions to look at (status error or incomplete)', '');
+  // Out of time is listed too: on a busy machine a correct submission can run out, and a
+  // rerun with a larger --budget regrades exactly those.
+  const bad = all.filter(m => m.status === 'error' || m.status === 'incomplete' || m.budget);
+  L.push('', '## Submissions to look at (status error or incomplete, or out of time)', '');
   if (bad.length === 0) L.push('None.');
   else {
     L.push('| id | status | total | reason |', '| --- | --- | ---: | --- |');
-    for (const m of bad) L.push(`| ${mdCell(m.id)} | ${m.status} | ${m.total} | ${mdCell(m.reason)} |`);
+    for (const m of bad) L.push(`| ${mdStudent(nameText(m.id))} | ${m.status} | ${m.total} | ${mdStudent(m.reason)} |`);
   }
   return `${L.join('\n')}\n`;
 }
@@ -213,7 +255,7 @@ const T = {
     title: '第4回 オートエンコーダ 採点結果', total: '合計', intake: '提出物', graded: '採点したファイル',
     problems: '採点できなかったファイル', notes: '注意', ignored: (n: number) => `ほかの ${n} 個のファイルは無視しました (採点するのは 5 つの課題ファイルだけです)`,
     steps: 'ステップごとの得点', step: 'ステップ', what: '内容', points: '得点', lost: '失点したチェック',
-    allPassed: 'すべてのチェックに合格しました。', mistake: 'よくある間違い', hint: 'ヒント',
+    allPassed: 'すべてのチェックに合格しました。', mistake: 'よくある間違い', mistakes: 'よくある間違い (2 つ同時)', hint: 'ヒント',
     notGraded: 'この提出物は採点できませんでした', hidden: '非公開', footer: '採点プログラム',
     same: '(上と同じ理由)',
     internal: '採点プログラムの内部エラーです。あなたの提出物の問題ではありません。TA が再採点します。',
@@ -222,22 +264,17 @@ const T = {
     title: 'Lec4 autoencoder: grading report', total: 'Total', intake: 'Your submission', graded: 'Files graded',
     problems: 'Files that could not be graded', notes: 'Notes', ignored: (n: number) => `ignored ${plural(n, 'other file')} (only the five assignment files are graded)`,
     steps: 'Points per step', step: 'step', what: 'what', points: 'points', lost: 'Checks that lost points',
-    allPassed: 'Every check passed.', mistake: 'known mistake', hint: 'hint',
+    allPassed: 'Every check passed.', mistake: 'known mistake', mistakes: 'known mistakes (two at once)', hint: 'hint',
     notGraded: 'This submission could not be graded', hidden: 'hidden', footer: 'grader',
     same: '(the same reason as above)',
     internal: 'An internal error of the grader, not a problem of your submission. The TAs will regrade it.',
   },
 };
 
-/** Inline code that cannot be broken out of (paths come from the student's zip). */
-const code = (s: string) => `\`${sanitize(s).replace(/`/g, "'").replace(/\s+/g, ' ')}\``;
-
-/** A fenced block longer than any backtick run inside, so a message cannot end it early. */
-function fence(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map(m => m[0].length));
-  const f = '`'.repeat(longest + 1);
-  return `${f}text\n${sanitize(text)}\n${f}`;
-}
+/** A name from the submission (its id, paths in its zip) as a code span: never markup. */
+const code = (s: string) => mdCode(nameText(s));
+/** A message that may quote the submission, as a fenced block the message cannot end early. */
+const fence = mdFence;
 
 /** `max`: the points of the run, shown for a submission that could not be graded. */
 export function feedbackMd(sub: BatchSubmission, report: GradeReport | undefined, lang: Lang, max = 100): string {
@@ -282,16 +319,22 @@ function failure(v: Verdict, lang: Lang, sameAsAbove: boolean): string[] {
   const out = [`### ${v.id}: ${ours(v.title[lang])} (0 / ${v.maxPoints}${v.visibility === 'hidden' ? `, ${t.hidden}` : ''})`, ''];
   if (sameAsAbove) return [...out, t.same, ''];
   if (v.messages.length) out.push(fence(messagesOf(v, lang)), '');
-  if (v.fault) out.push(`- ${t.mistake}: ${ours(v.fault.title[lang])} (\`${v.fault.id}\`)`, `- ${t.hint}: ${ours(v.fault.hint[lang])}`, '');
+  // The same diagnosis as every other output (grader/report/diagnosis.ts): observations, then
+  // the mistake (or two at once) with their hints. Observations may quote numbers: code spans.
+  const d = diagnosisParts(v, lang);
+  for (const o of d.observations) out.push(`- ${mdText(o)}`);
+  const fs = faultsOf(v);
+  if (fs.length) {
+    out.push(`- ${fs.length > 1 ? t.mistakes : t.mistake}: ${fs.map(f => `${ours(f.title[lang])} (\`${f.id}\`)`).join(' + ')}`);
+    for (const f of fs) out.push(`- ${t.hint}${fs.length > 1 ? ` (\`${f.id}\`)` : ''}: ${ours(f.hint[lang])}`);
+  }
+  if (d.observations.length || fs.length) out.push('');
   return out;
 }
 
-/** Text that quotes a submission (paths from its zip) on a markdown line: no HTML, no links,
- *  no line breaks. Emphasis characters stay: at worst they format, and `01_forward.ts` stays
- *  readable in the raw file. */
-function mdText(s: string): string {
-  return sanitize(s).replace(/\s+/g, ' ').replace(/[\\`[\]<>|]/g, c => `\\${c}`);
-}
+/** A message that quotes the submission (paths from its zip) on a Markdown line: a code span,
+ *  so no link, image, autolink, HTML or emphasis in it is ever rendered. */
+const mdText = (s: string) => mdCode(s);
 
 /** Our own text (titles, hints): only line breaks matter (and pipes, inside a table). */
 const ours = (s: string) => s.replace(/\s+/g, ' ');

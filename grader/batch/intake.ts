@@ -2,9 +2,10 @@
 // submission. A submission is a folder or a .zip directly inside SUBMISSIONS, named by the
 // student id; the five step files may sit at any depth. Only those five files are ever read
 // (into memory; a zip is never extracted to disk), each with a byte cap, so nothing a student
-// uploads (bombs, huge files, symlinks, `../` entries) can cost more than a few MB or touch
-// anything outside the submission. Every problem becomes a reason in the gradebook; nothing
-// here throws for bad input.
+// uploads (bombs, huge files, symlinks, hard links, FIFOs, `../` entries) can cost more than a
+// few MB or touch anything outside the submission. A step file is taken only when it is a
+// regular file with a single link (grader/intake.ts notOwnFile). Every problem becomes a
+// reason in the gradebook; nothing here throws for bad input.
 //
 // Duplicates (one step file at two places): identical copies are fine (the shallowest is
 // taken). Otherwise the copy in a folder named `assignments/` wins when it is the only such
@@ -13,11 +14,11 @@
 // grading a copy the student did not mean is worse than a visible reason a TA can resolve.
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { closeSync, constants, lstatSync, openSync, readdirSync, readSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { MAX_SOURCE_BYTES, type Submission } from '../intake.ts';
+import { MAX_SOURCE_BYTES, notOwnFile, readOwnFile, tooLarge, type Submission } from '../intake.ts';
 import { msg, type Msg } from '../types.ts';
 import { COURSE } from '../course.ts';
 
@@ -50,7 +51,7 @@ export const INTAKE_LIMITS: IntakeLimits = {
 };
 
 /** Bumped when the intake rules change: results from older rules are regraded. */
-export const INTAKE_VERSION = 1;
+export const INTAKE_VERSION = 2;
 
 // ── the SUBMISSIONS folder ─────────────────────────────────────────────────────────────────
 
@@ -69,6 +70,8 @@ export interface SubmissionItem {
    *  when no step file is found but exactly one .zip is, that zip is read (in memory, capped)
    *  instead. Off for plain batch folders, where a zip inside the zip is a reason. */
   openNested?: boolean;
+  /** Why a file entry is not the student's own (a hard link): then it is not read. */
+  refused?: Msg;
 }
 
 export interface SubmissionEntry {
@@ -120,7 +123,8 @@ export function listSubmissions(dir: string, exclude: readonly string[] = []): L
     else if (st.isFile()) { kind = 'file'; id = text.replace(ARCHIVE_EXT, '') || text; }
     else { kind = 'other'; id = text; }
     const e = byId.get(id) ?? { id, items: [] };
-    e.items.push({ path: join(root, text), raw, kind });
+    const refused = kind === 'zip' ? notOwnFile(text, st) : undefined;
+    e.items.push({ path: join(root, text), raw, kind, ...(refused ? { refused } : {}) });
     byId.set(id, e);
   }
   const entries = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -155,6 +159,8 @@ interface Found {
   path: string;
   segments: string[];
   kind: 'file' | 'symlink' | 'other';
+  /** kind 'other': why it is not read (a hard link, a FIFO, a device, a zip entry of another type). */
+  refused?: Msg;
   size: number;
   read(cap: number): Promise<{ bytes: Buffer } | { issue: Msg }>;
 }
@@ -180,6 +186,8 @@ export async function readSubmission(entry: SubmissionEntry, limits: IntakeLimit
     const names = entry.items.map(i => basename(i.path)).join(', ');
     sub.reason = msg(`同じ ID の提出が ${entry.items.length} 個あります (${names})。どれを採点すべきか決められません`,
       `${entry.items.length} submissions share this id (${names}); cannot tell which one to grade`);
+  } else if (item.refused) {
+    sub.reason = item.refused;
   } else if (item.kind === 'symlink') {
     sub.reason = msg('シンボリックリンクは提出物として受け付けません', 'a symlink is not accepted as a submission');
   } else if (item.kind === 'file' || item.kind === 'other') {
@@ -229,11 +237,13 @@ async function select(sub: BatchSubmission, scan: Scan, limits: IntakeLimits): P
     const all = scan.found.filter(x => x.segments[x.segments.length - 1] === f);
     const files = all.filter(x => x.kind === 'file');
     const links = all.filter(x => x.kind === 'symlink');
+    const refused = all.filter(x => x.kind === 'other');
     if (files.length === 0) {
-      sub.issues.set(f, missingReason(f, scan, links));
+      sub.issues.set(f, missingReason(f, scan, links, refused));
       continue;
     }
     if (links.length) sub.warnings.push(msg(`シンボリックリンクは無視しました: ${links.map(l => l.path).join(', ')}`, `symlinks ignored: ${links.map(l => l.path).join(', ')}`));
+    for (const r of refused) sub.warnings.push(msg(`無視しました: ${r.refused!.ja}`, `ignored: ${r.refused!.en}`));
     if (files.length > limits.copies) {
       sub.issues.set(f, msg(`${f} が ${files.length} 個あります。どれを採点すべきか決められません`, `${files.length} copies of ${f}; cannot tell which one to grade`));
       continue;
@@ -293,7 +303,8 @@ async function select(sub: BatchSubmission, scan: Scan, limits: IntakeLimits): P
   }
 }
 
-function missingReason(f: string, scan: Scan, links: Found[]): Msg {
+function missingReason(f: string, scan: Scan, links: Found[], refused: Found[]): Msg {
+  if (refused.length) return refused[0].refused!;
   if (links.length) {
     return msg(`${f} はシンボリックリンクです (${links.map(l => l.path).join(', ')})。リンクは受け付けません。ファイルそのものを提出してください`,
       `${f} is a symlink (${links.map(l => l.path).join(', ')}); symlinks are not accepted, submit the file itself`);
@@ -365,14 +376,17 @@ function scanFolder(rootBuf: Buffer, limits: IntakeLimits): Scan {
         stack.push({ abs: child, segs: childSegs });
         continue;
       }
-      const kind = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other';
+      // Only a regular file with one link is the student's own; a hard link (to a reference
+      // solution, say), a FIFO, a socket or a device is refused with its reason.
+      const refused = st.isSymbolicLink() ? undefined : notOwnFile(rel, st);
+      const kind = st.isSymbolicLink() ? 'symlink' : refused ? 'other' : 'file';
       if (kind === 'symlink' && !STEP_FILES.includes(text)) {
         scan.warnings.push(msg(`シンボリックリンクは無視しました: ${rel}`, `symlink ignored: ${rel}`));
       }
       if (kind === 'file' && /\.zip$/i.test(text)) scan.nestedZips.push(rel);
       scan.found.push({
-        path: rel, segments: childSegs, kind, size: st.size,
-        read: async cap => readFileCapped(child, st, cap, text),
+        path: rel, segments: childSegs, kind, size: st.size, ...(refused ? { refused } : {}),
+        read: async cap => readOwnFile(child, text, cap, st),
       });
     }
   }
@@ -380,40 +394,10 @@ function scanFolder(rootBuf: Buffer, limits: IntakeLimits): Scan {
   return scan;
 }
 
-function readFileCapped(path: Buffer, st: Stats, cap: number, name: string): { bytes: Buffer } | { issue: Msg } {
-  if (st.size > cap) return { issue: tooLarge(name, st.size, cap) };
-  let fd: number;
-  try {
-    // O_NOFOLLOW: a file swapped for a symlink after the walk is refused, not followed.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  } catch (err) {
-    return { issue: msg(`${name} を開けません: ${(err as Error).message}`, `cannot open ${name}: ${(err as Error).message}`) };
-  }
-  try {
-    const buf = Buffer.alloc(cap + 1);
-    let n = 0;
-    for (;;) {
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n > cap) return { issue: tooLarge(name, cap, cap, true) };
-    }
-    return { bytes: buf.subarray(0, n) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function notUtf8(names: string[]): Msg {
   const some = `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
   return msg(`UTF-8 でないファイル名が ${names.length} 個あります (% で表示: ${some})`,
     `${plural(names.length, 'file name')} ${names.length === 1 ? 'is' : 'are'} not valid UTF-8 (shown %-escaped: ${some})`);
-}
-
-/** `atLeast`: the size is what was read before stopping, not a size the file declared. */
-function tooLarge(name: string, size: number, cap: number, atLeast = false): Msg {
-  return msg(`${name} が大きすぎます (${kib(size)}${atLeast ? ' 以上' : ''}; 上限 ${kib(cap)})`,
-    `${name} is too large (${atLeast ? 'more than ' : ''}${kib(size)}; limit ${kib(cap)})`);
 }
 
 // ── zips ───────────────────────────────────────────────────────────────────────────────────
@@ -460,8 +444,14 @@ async function scanZip(source: { path: Buffer } | { bytes: Buffer }, limits: Int
   const scan: Scan = { found: [], warnings: [], unsafe: new Map(), nestedZips: [], skippedDirs: 0, close() {} };
   let from: number | Buffer;
   if ('path' in source) {
-    const fd = openSync(source.path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    const fd = openSync(source.path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
     scan.close = () => closeSync(fd); // yauzl never took it
+    // Listed as a zip with one link; still so on the open descriptor, or not read at all.
+    const refused = notOwnFile(basename(nameText(source.path).text), fstatSync(fd));
+    if (refused) {
+      scan.reason = refused;
+      return scan;
+    }
     from = fd;
   } else from = source.bytes;
   let zip: ZipFile;
@@ -520,11 +510,14 @@ async function scanZip(source: { path: Buffer } | { bytes: Buffer }, limits: Int
     const base = clean[clean.length - 1] ?? '';
     if (/\.zip$/i.test(base)) scan.nestedZips.push(clean.join('/'));
     const kind: Found['kind'] = mode === S_IFLNK ? 'symlink' : mode === 0 || mode === S_IFREG ? 'file' : 'other';
+    const refused = kind === 'other'
+      ? msg(`${clean.join('/')} は通常のファイルではありません (zip のエントリ種別 0o${mode.toString(8)})`, `${clean.join('/')} is not a regular file (zip entry type 0o${mode.toString(8)})`)
+      : undefined;
     if (kind === 'symlink' && !STEP_FILES.includes(base)) {
       scan.warnings.push(msg(`シンボリックリンクは無視しました: ${clean.join('/')}`, `symlink ignored: ${clean.join('/')}`));
     }
     scan.found.push({
-      path: clean.join('/'), segments: clean, kind, size: entry.uncompressedSize,
+      path: clean.join('/'), segments: clean, kind, size: entry.uncompressedSize, ...(refused ? { refused } : {}),
       read: cap => readEntryCapped(zip, entry, cap, base),
     });
   }

@@ -7,7 +7,7 @@ import { Rng } from '../../lib/random.ts';
 import type { MnistSplit } from '../../lib/mnist.ts';
 import { compareValue, TIGHT, type Tolerance } from '../compare.ts';
 import { COURSE } from '../course.ts';
-import { variantThrew, type Call, type FaultInfo, type Oracle } from '../oracle.ts';
+import { variantKey, variantThrew, type Call, type FaultInfo, type Oracle } from '../oracle.ts';
 import { digest, isDigested } from '../diagnosis/digest.ts';
 import { relate, sizesOf } from '../diagnosis/relations.ts';
 import { MAX_ERROR_MESSAGE } from '../sandbox/protocol.ts';
@@ -103,13 +103,18 @@ export async function same(ctx: CheckContext, call: Call, label = '', opts: Same
   const [out, expected] = await Promise.all([run(ctx, call, label), ctx.oracle.reference(call)]);
   if (!out.ok) return undefined;
   const diffs = compareValue(opts.name ?? call.fn, expected, out.value, opts.tol ?? TIGHT, opts.only);
-  if (diffs.length > 0) {
-    const again = await nondeterminism(ctx, call, out.value, opts);
-    if (again) { ctx.findings.push({ ...again, message: withLabel(label, joinMsgs([...diffs, again.message])) }); return out.value; }
-    const d = await diagnose(ctx, call, out.value, opts);
-    ctx.findings.push({ message: withLabel(label, joinMsgs(diffs)), ...findingOf(d), observation: observe(call, expected, out.value, opts) });
-  }
+  if (diffs.length > 0) ctx.findings.push(await wrongOutput(ctx, call, expected, out.value, withLabel(label, joinMsgs(diffs)), opts));
   return out.value;
+}
+
+/**
+ * The finding for a wrong output: nondeterminism when the same call answers differently again,
+ * else the catalogued faults that reproduce it and an observation of how it relates to the expected.
+ */
+async function wrongOutput(ctx: CheckContext, call: Call, expected: unknown, got: unknown, message: Msg, opts: SameOptions = {}): Promise<Finding> {
+  const again = await nondeterminism(ctx, call, got, opts);
+  if (again) return { ...again, message: joinMsgs([message, again.message]) };
+  return { message, ...findingOf(await diagnose(ctx, call, got, opts)), observation: observe(call, expected, got, opts) };
 }
 
 /** A measured relation between the expected and the student's output (grader/diagnosis/relations.ts). */
@@ -137,23 +142,38 @@ async function nondeterminism(ctx: CheckContext, call: Call, first: unknown, opt
 /** What a finding records of a diagnosis. */
 const findingOf = (d: Diagnosis): Pick<Finding, 'fault' | 'matches' | 'probe'> => ({ fault: d.matches[0], matches: d.matches, probe: d.probe });
 
-/** Fixture making: ask every output-detected variant of the call's module, so that an offline
- *  diagnose() of the same call finds the same answers the live oracle would compute. Every
- *  call goes through run(), so every call is recorded, including those of checks that
- *  diagnose only on failure (02.gradcheck, 05.stats), which the reference never reaches. */
+/**
+ * The fault forms whose output may explain a failure of this call: every form of every
+ * output-detected fault of the call's module. `proven`: on a public check, only the forms
+ * test/faults.test.ts proves to fail it; a form that passes a check gives the reference's output
+ * there and cannot match a student who fails it, so the fixture need not hold its answers.
+ */
+function* candidates(ctx: CheckContext, call: Call, proven = false): Generator<[FaultInfo, string]> {
+  for (const f of ctx.oracle.faults()) {
+    if (f.module !== call.module || f.detect !== 'output') continue;
+    for (const [k, checks] of f.forms.entries()) {
+      if (!proven || ctx.entry.visibility !== 'public' || checks.includes(ctx.entry.id)) yield [f, variantKey(f.id, k)];
+    }
+  }
+}
+
+/** Fixture making: ask every form proven to fail the check, so that an offline diagnose() of
+ *  the same call finds the answers the live oracle would compute. Every call goes through
+ *  run(), so every call is recorded, including those of checks that diagnose only on failure
+ *  (02.gradcheck, 05.stats), which the reference never reaches. */
 async function variantsOf(ctx: CheckContext, call: Call): Promise<void> {
   if (!ctx.recordVariants) return;
-  for (const f of ctx.oracle.faults()) if (f.module === call.module && f.detect === 'output') await ctx.oracle.variant(f.id, call);
+  for (const [, key] of candidates(ctx, call, true)) await ctx.oracle.variant(key, call);
 }
 
 export const matchOf = (f: FaultInfo): FaultMatch => ({ id: f.id, title: f.title, hint: f.hint });
 
-/** Every output-detected variant of the call's module whose answer passes `accept`, in catalogue order. */
+/** Every fault with a candidate form whose answer passes `accept`, in catalogue order. */
 async function matchingVariants(ctx: CheckContext, call: Call, accept: (answer: unknown) => boolean): Promise<FaultMatch[]> {
   const out: FaultMatch[] = [];
-  for (const f of ctx.oracle.faults()) {
-    if (f.module !== call.module || f.detect !== 'output') continue;
-    if (accept(await ctx.oracle.variant(f.id, call))) out.push(matchOf(f));
+  for (const [f, key] of candidates(ctx, call)) {
+    if (out.some(m => m.id === f.id)) continue;
+    if (accept(await ctx.oracle.variant(key, call))) out.push(matchOf(f));
   }
   return out;
 }
@@ -192,7 +212,7 @@ export async function pure(ctx: CheckContext, call: Call, label = ''): Promise<v
   if (diffs.length > 0) {
     const why = msg(`${call.fn}() の結果が違うので、この点は与えられません (正しい結果を返し、引数を書き換えないこと):`,
       `${call.fn}() returned a wrong result, so this check cannot pass (it needs the right result and untouched arguments):`);
-    ctx.findings.push({ message: withLabel(label, joinMsgs([why, ...diffs])), ...findingOf(await diagnose(ctx, call, out.value)), observation: observe(call, expected, out.value) });
+    ctx.findings.push(await wrongOutput(ctx, call, expected, out.value, withLabel(label, joinMsgs([why, ...diffs]))));
   }
   if (out.mutated.length === 0) return;
   const names = out.mutated.map(p => argPath(call.fn, p)).join(', ');

@@ -7,11 +7,11 @@
 // No match, no guess.
 import type { Finding, Probe } from '../checks/common.ts';
 import { reproduces } from '../checks/common.ts';
-import type { FaultInfo, Oracle } from '../oracle.ts';
+import { variantKey, type FaultInfo, type Oracle } from '../oracle.ts';
 import type { FaultMatch } from '../types.ts';
 
-/** The id under which the oracle answers for a pair of faults applied together. */
-export const pairId = (a: string, b: string): string => `${a}+${b}`;
+/** The key under which the oracle answers for a pair of faults (forms `ka`, `kb`) applied together. */
+export const pairId = (a: string, b: string, ka = 0, kb = 0): string => `${variantKey(a, ka)}+${variantKey(b, kb)}`;
 
 export interface StepDiagnosis {
   /** The fault(s) that explain every failure: one, or two at once. */
@@ -72,8 +72,11 @@ export async function diagnoseStep(failing: ReadonlyMap<string, readonly Finding
 
 /**
  * Two faults of the failing calls' modules whose patches, applied together, reproduce every
- * failure. Candidates are pruned by the checks each fault is known to fail (their union must
- * cover the failing checks); pairs where one fault already explains some failure go first.
+ * failure. Every form of each is tried (a student's second mistake is as often written in a
+ * fault's other form as in its first). Candidates are pruned by the checks each form is known to
+ * fail (their union must cover the failing checks); pairs where one fault already explains some
+ * failure go first. Two forms that patch the same line cannot be built together (the oracle
+ * answers with the patch error, which reproduces nothing): such a pair is never named.
  */
 async function findPair(findings: readonly Finding[], failing: ReadonlyMap<string, readonly Finding[]>, oracle: Oracle): Promise<FaultMatch[] | undefined> {
   const modules = new Set(findings.map(f => f.probe!.call.module));
@@ -82,25 +85,32 @@ async function findPair(findings: readonly Finding[], failing: ReadonlyMap<strin
   const listed = new Set(candidates.flatMap(f => f.checks));
   const failingChecks = [...failing.keys()].filter(c => listed.has(c));
   const seen = new Set(findings.flatMap(f => (f.matches ?? []).map(m => m.id)));
-  const pairs: [FaultInfo, FaultInfo][] = [];
+  type Form = { f: FaultInfo; k: number };
+  const formsOf = (f: FaultInfo): Form[] => f.forms.map((_, k) => ({ f, k }));
+  const pairs: [Form, Form][] = [];
   for (let i = 0; i < candidates.length; i++) {
     for (let j = i + 1; j < candidates.length; j++) {
-      const [a, b] = [candidates[i], candidates[j]];
-      const covered = new Set([...a.checks, ...b.checks]);
-      if (failingChecks.every(c => covered.has(c))) pairs.push([a, b]);
+      for (const a of formsOf(candidates[i])) {
+        for (const b of formsOf(candidates[j])) {
+          const covered = new Set([...a.f.forms[a.k], ...b.f.forms[b.k]]);
+          if (failingChecks.every(c => covered.has(c))) pairs.push([a, b]);
+        }
+      }
     }
   }
-  const score = ([a, b]: [FaultInfo, FaultInfo]) => Number(seen.has(a.id)) + Number(seen.has(b.id));
+  // Stable: within a score, catalogue order and first forms first.
+  const score = ([a, b]: [Form, Form]) => Number(seen.has(a.f.id)) + Number(seen.has(b.f.id));
   pairs.sort((x, y) => score(y) - score(x));
   const probes: Probe[] = findings.map(f => f.probe!);
   for (const [a, b] of pairs) {
     let ok = true;
     for (const p of probes) {
       // A pair of faults of two modules changes each module on its own.
-      const id = a.module === b.module ? pairId(a.id, b.id) : p.call.module === a.module ? a.id : b.id;
+      const one = p.call.module === a.f.module ? a : b;
+      const id = a.f.module === b.f.module ? pairId(a.f.id, b.f.id, a.k, b.k) : variantKey(one.f.id, one.k);
       if (!reproduces(await oracle.variant(id, p.call), p)) { ok = false; break; }
     }
-    if (ok) return [matchOf(a), matchOf(b)];
+    if (ok) return [matchOf(a.f), matchOf(b.f)];
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { diagnosisLines } from './diagnosis.ts';
 import type { GradeReport } from '../engine.ts';
 import type { Lang, Verdict } from '../types.ts';
-import { sanitize } from './terminal.ts';
+import { neutral, xmlText } from './neutral.ts';
 
 export interface GradescopeTest {
   name: string; number: string; score: number; max_score: number;
@@ -21,8 +21,8 @@ export interface GradescopeResults {
 }
 
 export function verdictText(v: Verdict, lang: Lang): string {
-  const lines = v.messages.map(m => sanitize(m[lang]));
-  lines.push(...diagnosisLines(v, lang));
+  const lines = v.messages.map(m => neutral(m[lang]));
+  lines.push(...diagnosisLines(v, lang).map(neutral));
   return lines.join('\n');
 }
 
@@ -31,7 +31,7 @@ export function toGradescope(report: GradeReport, lang: Lang): GradescopeResults
     score: report.score,
     execution_time: Math.round(report.seconds * 1000) / 1000,
     output: [`${report.score} / ${report.checkedPoints}`,
-      ...report.typeWarnings.map(w => `${lang === 'ja' ? '型チェックの警告' : 'type-check warning'}: ${w.file}:${w.line}:${w.column} ${w.code} ${sanitize(w.message)}`)].join('\n'),
+      ...report.typeWarnings.map(w => `${lang === 'ja' ? '型チェックの警告' : 'type-check warning'}: ${w.file}:${w.line}:${w.column} ${w.code} ${neutral(w.message)}`)].join('\n'),
     tests: report.verdicts.map((v, i) => ({
       name: `${v.id}: ${v.title[lang]}`,
       number: `${v.step}.${i + 1}`,
@@ -57,9 +57,8 @@ export function toGradescope(report: GradeReport, lang: Lang): GradescopeResults
   };
 }
 
-const xml = (s: string) => s.replace(/[<>&"']/g, ch => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!)
-  // eslint-disable-next-line no-control-regex
-  .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+/** Well-formed XML 1.0 for any text (grader/report/neutral.ts). */
+const xml = xmlText;
 
 export function toJUnit(report: GradeReport, lang: Lang): string {
   const failures = report.verdicts.filter(v => v.status === 'failed').length;

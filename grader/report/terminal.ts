@@ -5,6 +5,7 @@
 // this run could check, and one "next:" line: which function in which file, and the command
 // to run. The submission's own output is never mixed in. `make watch` reuses these pieces.
 import { Chalk } from 'chalk';
+import { neutral } from './neutral.ts';
 import type { GradeReport } from '../engine.ts';
 import { COURSE } from '../course.ts';
 import { diagnosisParts, faultsOf } from './diagnosis.ts';
@@ -41,11 +42,9 @@ const STEP_FUNCTIONS: Record<StepId, readonly string[]> = Object.fromEntries(COU
 const CHECK_FUNCTION: Record<string, string | undefined> = Object.fromEntries(COURSE.rubric.map(e => [e.id, e.fn]));
 const ALL_FUNCTIONS = new Set(Object.values(STEP_FUNCTIONS).flat());
 
-/** Strip terminal control sequences from anything that came from a submission. */
-export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]/g, '');
-}
+/** Anything that came from a submission, inert on a terminal: escape sequences removed, C0, C1
+ *  and bidi controls shown as escapes (grader/report/neutral.ts). */
+export const sanitize = neutral;
 
 /** Columns a string takes in a terminal: CJK and full-width characters take two. */
 export function displayWidth(s: string): number {
