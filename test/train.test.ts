@@ -255,7 +255,7 @@ describe('g = sigmoid defaults (SIGMOID_DEFAULTS)', () => {
     const mnist = loadMnist();
     const data = { train: takeColumns(mnist.train, 2000).X, test: takeColumns(mnist.test, 400).X };
     const meanImage = data.train.matmul(new Matrix(data.train.cols, 1, new Float64Array(data.train.cols).fill(1 / data.train.cols)));
-    const meanError = reconstructionError({ forward: () => ({ Xhat: meanImage.matmul(new Matrix(1, data.test.cols, new Float64Array(data.test.cols).fill(1))) }) as never }, null as never, data.test, 'identity');
+    const meanError = reconstructionError({ forward: (_p, X) => ({ Xhat: meanImage.matmul(new Matrix(1, X.cols, new Float64Array(X.cols).fill(1))) }) as never }, null as never, data.test, 'identity');
     const base: TrainOptions = { ...DEFAULT_TRAIN, q: 64, epochs: 8, output: 'sigmoid' };
     const stuck = train(reference, data, base).history.at(-1)!.testError;
     const tuned = train(reference, data, { ...base, initStd: SIGMOID_DEFAULTS.initStd, adam: { ...base.adam, alpha: SIGMOID_DEFAULTS.alpha } }).history.at(-1)!.testError;
