@@ -79,6 +79,7 @@ export function train(
   onEpoch?: (r: EpochReport) => void,
 ): TrainResult {
   checkOptions(data, opts);
+  primeAllocator();
   const { q, epochs, batchSize, optimizer, eta, adam, sigma, output, seed } = opts;
   const X = data.train;
   const samples = X.transpose(); // one sample per row, so a mini-batch is gathered row by row
@@ -121,6 +122,25 @@ export function train(
     onEpoch?.(report);
   }
   return { params, history };
+}
+
+/**
+ * Training makes a few hundred MB of short-lived matrices per epoch. glibc's malloc hands memory
+ * at the top of its heap back to the system whenever more than its trim threshold is free there,
+ * and every page of it then costs a page fault when reused (~20 µs each on the course's VM: 5,000
+ * to 12,000 a epoch, 10–25% of it, measured). That threshold is twice the largest block freed so far
+ * that was big enough to get its own mapping, up to 32 MB (mallopt(3), "dynamic mmap threshold").
+ * Allocating and dropping one such block of 31 MB raises it to 62 MB, more than is freed between
+ * two collections here, so freed matrices are reused instead. Costs nothing measurable (a mapping
+ * that is never touched); elsewhere (macOS, Windows, musl) it is just a short-lived array.
+ */
+let allocatorPrimed = false;
+let primer: Float64Array | undefined;
+function primeAllocator(): void {
+  if (allocatorPrimed) return;
+  allocatorPrimed = true;
+  primer = new Float64Array((31 * 2 ** 20) / 8);
+  primer = undefined; // freed by the next garbage collection
 }
 
 /**
