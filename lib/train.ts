@@ -127,8 +127,8 @@ export function train(
 /**
  * Training makes a few hundred MB of short-lived matrices per epoch. glibc's malloc hands memory
  * at the top of its heap back to the system whenever more than its trim threshold is free there,
- * and every page of it then costs a page fault when reused (~20 µs each on the course's VM: 5,000
- * to 12,000 a epoch, 10–25% of it, measured). That threshold is twice the largest block freed so far
+ * and every page of it then costs a page fault when reused (~15–20 µs each on the course's VM: 5,000
+ * to 12,000 an epoch, 10–25% of its time, measured). That threshold is twice the largest block freed so far
  * that was big enough to get its own mapping, up to 32 MB (mallopt(3), "dynamic mmap threshold").
  * Allocating and dropping one such block of 31 MB raises it to 62 MB, more than is freed between
  * two collections here, so freed matrices are reused instead. Costs nothing measurable (a mapping
@@ -165,28 +165,36 @@ export function reconstructionError(
   }
   // Slices of about EVAL_COLUMNS columns: ~3 MB arrays that stay in cache and are reused by the
   // allocator, where the whole test set makes ~12 MB temporaries that are fresh memory each epoch
-  // (page faults cost ~15 µs per 4 KB on the course VM). The squared differences go into sq in
+  // (page faults cost ~15–20 µs per 4 KB on the course VM). The squared differences go into sq in
   // X's own order and are summed at the end, so the result is the same to the bit.
   const slices = Math.ceil(n / EVAL_COLUMNS), width = Math.ceil(n / slices);
-  const sq = evalScratch(d * n);
-  const a = X.data;
-  for (let j0 = 0; j0 < n; j0 += width) {
-    const c = Math.min(width, n - j0);
-    const Xhat = steps.forward(params, columnRange(source, j0, c), output).Xhat;
-    checkXhat(Xhat, d, c);
-    const b = Xhat.data;
-    for (let r = 0; r < d; r++) {
-      const row = r * n + j0, rowHat = r * c;
-      for (let j = 0; j < c; j++) sq[row + j] = (b[rowHat + j] - a[row + j]) ** 2;
+  const own = !scratchInUse && d * n <= SCRATCH_MAX;
+  if (own && (scratch === undefined || scratch.length < d * n)) scratch = new Float64Array(d * n);
+  const sq = own ? scratch! : new Float64Array(d * n);
+  scratchInUse ||= own;
+  try {
+    const a = X.data;
+    for (let j0 = 0; j0 < n; j0 += width) {
+      const c = Math.min(width, n - j0);
+      const Xhat = steps.forward(params, columnRange(source, j0, c), output).Xhat;
+      checkXhat(Xhat, d, c);
+      const b = Xhat.data;
+      for (let r = 0; r < d; r++) {
+        const row = r * n + j0, rowHat = r * c;
+        for (let j = 0; j < c; j++) sq[row + j] = (b[rowHat + j] - a[row + j]) ** 2;
+      }
     }
+    let s = 0;
+    for (let i = 0; i < d * n; i++) s += sq[i];
+    return s / (d * n);
+  } finally {
+    if (own) scratchInUse = false;
   }
-  let s = 0;
-  for (let i = 0; i < d * n; i++) s += sq[i];
-  return s / (d * n);
 }
 
-/** Widest slice of the test set that reconstructionError passes to forward at once (measured:
- * 500 and 1,000 equally fast, 2,000 (all) 2–5× slower for the page faults alone). */
+/** Widest slice of the test set that reconstructionError passes to forward at once. Measured on
+ * the 2,000-column test set: ~40 ms an evaluation in slices of 500 or 1,000; all at once 70–100 ms
+ * (median), up to 300 ms when its 12 MB temporaries had to be page-faulted in. */
 export const EVAL_COLUMNS = 500;
 
 function checkXhat(Xhat: Matrix, d: number, n: number): void {
@@ -203,14 +211,11 @@ function columnRange(X: Matrix, j0: number, c: number): Matrix {
 }
 
 // Kept between calls (every epoch evaluates the same test set): new memory of this size would be
-// page-faulted in again each time. Never handed out; only up to 32 MB are kept.
+// page-faulted in again each time. Never handed out; at most 32 MB are kept. A call made while
+// it is in use (forward is student code and may call anything) gets memory of its own.
+const SCRATCH_MAX = 4_000_000;
 let scratch: Float64Array | undefined;
-function evalScratch(n: number): Float64Array {
-  if (scratch !== undefined && scratch.length >= n) return scratch;
-  const fresh = new Float64Array(n);
-  if (n <= 4_000_000) scratch = fresh;
-  return fresh;
-}
+let scratchInUse = false;
 
 /**
  * Columns order[start..end) of X as a new d × (end − start) matrix (one mini-batch).

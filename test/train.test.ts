@@ -198,6 +198,20 @@ describe('reconstructionError and gatherColumns', () => {
     expect(() => reconstructionError(wrong, p, X, 'identity')).toThrow(`reconstructionError: forward returned Xhat (${d}×${n}), expected (${d}×367)`);
   });
 
+  it('sliced: a forward that throws, or that evaluates a wide set itself, changes no later or outer result', () => {
+    const rng = new Rng(13);
+    const d = 10, n = 3 * EVAL_COLUMNS;
+    const X = Matrix.randn(d, n, rng), Y = Matrix.randn(d, n, rng);
+    const p = initParams(d, 2, rng, 0.5);
+    const want = reconstructionError(reference, p, X, 'identity');
+    let calls = 0;
+    const throwsOnce = { forward: (q: typeof p, A: Matrix, o: 'identity') => { if (calls++ === 1) throw new Error('boom'); return reference.forward(q, A, o); } };
+    expect(() => reconstructionError(throwsOnce, p, X, 'identity')).toThrow('boom');
+    expect(reconstructionError(reference, p, X, 'identity')).toBe(want);
+    const nested = { forward: (q: typeof p, A: Matrix, o: 'identity') => { reconstructionError(reference, q, Y, o); return reference.forward(q, A, o); } };
+    expect(reconstructionError(nested, p, X, 'identity')).toBe(want);
+  });
+
   it('gatherColumns copies the chosen columns in order', () => {
     const X = Matrix.fromRows([[0, 1, 2, 3], [10, 11, 12, 13]]);
     const B = gatherColumns(X, [3, 0, 2, 1], 1, 3);
