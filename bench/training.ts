@@ -1,6 +1,7 @@
 // bench/training.ts — seconds per epoch of the reference training at the budget's size
 // (q = 64, n = 8,000, batch 100, Adam), and numpy's epoch on one thread measured in the same
 // run (bench/numpy_epoch.py) where Python and numpy are available. Budget: ≤ 3× numpy.
+//   npx tsx bench/training.ts [epochs]   ours only, wall and CPU seconds per epoch
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gemmName } from '../lib/matmul/index.ts';
@@ -12,14 +13,25 @@ import * as sgd from '../solutions/03_sgd.ts';
 import * as adam from '../solutions/04_adam.ts';
 import * as denoising from '../solutions/05_denoising.ts';
 
-export interface TrainingBench { kernel: string; epochs: number; secondsPerEpoch: number[]; median: number; testError: number }
+export interface TrainingBench {
+  kernel: string; epochs: number; secondsPerEpoch: number[]; median: number; testError: number;
+  /** CPU seconds of the whole process (both threads) per epoch: steadier than wall time on a
+   * shared machine, where other processes' load stretches the wall time but not this. */
+  cpuSecondsPerEpoch: number[];
+}
 
 export function benchTraining(epochs = 3): TrainingBench {
   const { train: tr, test } = loadMnist();
   const steps = { ...forward, ...backward, ...sgd, ...adam, ...denoising } as Steps;
-  const r = train(steps, { train: tr.X, test: test.X }, { ...DEFAULT_TRAIN, epochs, q: 64, batchSize: 100, optimizer: 'adam' });
+  const cpu: number[] = [];
+  let since = process.cpuUsage();
+  const r = train(steps, { train: tr.X, test: test.X }, { ...DEFAULT_TRAIN, epochs, q: 64, batchSize: 100, optimizer: 'adam' }, () => {
+    const used = process.cpuUsage(since);
+    cpu.push((used.user + used.system) / 1e6);
+    since = process.cpuUsage();
+  });
   const secs = r.history.map(h => h.seconds);
-  return { kernel: gemmName(), epochs, secondsPerEpoch: secs, median: median(secs), testError: r.history[r.history.length - 1].testError };
+  return { kernel: gemmName(), epochs, secondsPerEpoch: secs, median: median(secs), testError: r.history[r.history.length - 1].testError, cpuSecondsPerEpoch: cpu };
 }
 
 /** numpy's seconds per epoch on one BLAS thread, or why it could not be measured. */
@@ -40,6 +52,8 @@ export function median(xs: number[]): number {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = benchTraining();
-  console.log(`training epoch (q=64, n=8000, batch 100, Adam, ${r.kernel}): median ${r.median.toFixed(3)} s  [${r.secondsPerEpoch.map(s => s.toFixed(3)).join(', ')}]`);
+  const r = benchTraining(Number(process.argv[2] ?? 3));
+  const list = (xs: number[]) => xs.map(s => s.toFixed(3)).join(', ');
+  console.log(`training epoch (q=64, n=8000, batch 100, Adam, ${r.kernel}): median ${r.median.toFixed(3)} s  [${list(r.secondsPerEpoch)}]`);
+  console.log(`CPU seconds per epoch, both threads: median ${median(r.cpuSecondsPerEpoch).toFixed(3)}  [${list(r.cpuSecondsPerEpoch)}]`);
 }

@@ -108,10 +108,11 @@ for (const variant of ['fma', 'simd'] as const) {
     }
 
     maybe('the installed Gemm handles tiny (TS path), empty and threaded sizes, and keeps Inf/NaN', () => {
-      for (const [m, k, n] of [[2, 3, 4], [8, 8, 8], [0, 3, 3], [100, 100, 100]] as const) {
+      for (const [m, k, n] of [[2, 3, 4], [8, 8, 8], [0, 3, 3], [5, 0, 4], [100, 100, 100]] as const) {
         const a = values(m * k, 3), b = values(k * n, 4);
         if (a.length) a[0] = Infinity;
-        const want = new Float64Array(m * n), got = new Float64Array(m * n);
+        // c arrives holding garbage: the installed Gemm overwrites it (Matrix.matmul does not zero it).
+        const want = new Float64Array(m * n), got = new Float64Array(m * n).fill(12345);
         gemmNaive(a, b, want, m, k, n);
         w!.gemm(a, b, got, m, k, n);
         for (let i = 0; i < got.length; i++) {

@@ -129,6 +129,18 @@ describe('Matrix operations', () => {
     expect(new Matrix(0, 4).transpose().shape).toEqual([4, 0]);
   });
 
+  it('transpose: every entry, for row counts around its 8-row groups and past its 256-column blocks', () => {
+    const rng = new Rng(4);
+    for (const [r, c] of [[1, 1], [7, 3], [8, 9], [9, 1], [13, 300], [300, 13], [16, 257], [65, 100]]) {
+      const a = Matrix.randn(r, c, rng);
+      const t = a.transpose();
+      expect(t.shape).toEqual([c, r]);
+      let bad = 0;
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) if (!Object.is(t.data[j * r + i], a.data[i * c + j])) bad++;
+      expect(bad, `${r}×${c}`).toBe(0);
+    }
+  });
+
   it('add, sub, mul, div: elementwise with a matrix, purity', () => {
     const a = A(), b = Matrix.fromRows([[2, 2, 2], [1, 4, 3]]);
     expect(rowsOf(pure([a, b], () => a.add(b)))).toEqual([[3, 4, 5], [5, 9, 9]]);
@@ -167,6 +179,70 @@ describe('Matrix operations', () => {
     const m = pure([a], () => a.map((v, i, j) => { seen.push([v, i, j]); return v * 10 + i + j; }));
     expect(rowsOf(m)).toEqual([[10, 21, 32], [41, 52, 63]]);
     expect(seen).toEqual([[1, 0, 0], [2, 0, 1], [3, 0, 2], [4, 1, 0], [5, 1, 1], [6, 1, 2]]);
+  });
+
+  it('map passes the real (row, column) to functions that declare fewer parameters', () => {
+    const a = A();
+    // f.length is 0 or 1 for these, yet they read i and j.
+    const viaArguments = a.map(function (this: unknown) { return arguments[1] * 10 + arguments[2]; });
+    expect(rowsOf(viaArguments)).toEqual([[0, 1, 2], [10, 11, 12]]);
+    const withDefaults = a.map((v, i = -1, j = -1) => v + 100 * i + 1000 * j);
+    expect(rowsOf(withDefaults)).toEqual([[1, 1002, 2003], [104, 1105, 2106]]);
+  });
+
+  it('map with Math.sqrt, exp, log, abs gives what the function gives; a non-function is refused', () => {
+    const rng = new Rng(6);
+    const a = Matrix.randn(40, 50, rng).map(v => v * 3);
+    for (const f of [Math.sqrt, Math.exp, Math.log, Math.abs]) {
+      const got = pure([a], () => a.map(f));
+      let bad = 0;
+      for (let k = 0; k < a.data.length; k++) if (!Object.is(got.data[k], f(a.data[k]))) bad++;
+      expect(bad, f.name).toBe(0);
+    }
+    expect(() => a.map(3 as unknown as (v: number) => number)).toThrow('map: expected a function, got number');
+  });
+
+  it('map: replacing Math.sqrt after import does not change what map does with either function', () => {
+    const a = Matrix.fromRows([[4, 9]]);
+    const original = Math.sqrt;
+    const fake = (v: number) => -v;
+    try {
+      Math.sqrt = fake;
+      expect(Array.from(a.map(Math.sqrt).data)).toEqual([-4, -9]);
+      expect(Array.from(a.map(original).data)).toEqual([2, 3]);
+    } finally {
+      Math.sqrt = original;
+    }
+  });
+
+  it('large results (not zero-filled before they are written) hold exactly the expected values, in a buffer of their own', () => {
+    const rng = new Rng(8);
+    const [r, c] = [60, 70]; // 33 KB: above the size from which results skip the zero-fill
+    const a = Matrix.randn(r, c, rng), b = Matrix.randn(r, c, rng).map(v => v + 5);
+    const each = (f: (x: number, y: number) => number) => Float64Array.from(a.data, (x, k) => f(x, b.data[k]));
+    const cases: [string, Matrix, Float64Array][] = [
+      ['add', a.add(b), each((x, y) => x + y)], ['sub', a.sub(b), each((x, y) => x - y)],
+      ['mul', a.mul(b), each((x, y) => x * y)], ['div', a.div(b), each((x, y) => x / y)],
+      ['add 2', a.add(2), each(x => x + 2)], ['sub 2', a.sub(2), each(x => x - 2)],
+      ['mul 2', a.mul(2), each(x => x * 2)], ['div 2', a.div(2), each(x => x / 2)],
+      ['map', a.map((v, i, j) => v + i - j), Float64Array.from(a.data, (x, k) => x + Math.floor(k / c) - (k % c))],
+      ['clone', a.clone(), a.data.slice()],
+    ];
+    for (const [name, got, want] of cases) {
+      expect(got.shape, name).toEqual([r, c]);
+      expect(Buffer.from(got.data.buffer).equals(Buffer.from(want.buffer)), name).toBe(true);
+      expect(got.data.byteOffset, name).toBe(0);
+    }
+    const biased = addBiasRow(a);
+    expect(Array.from(biased.data.subarray(0, c))).toEqual(new Array(c).fill(1));
+    expect(Array.from(biased.data.subarray(c))).toEqual(Array.from(a.data));
+    const dropped = dropBiasColumn(a);
+    for (let i = 0; i < r; i++) expect(Array.from(dropped.data.subarray(i * (c - 1), (i + 1) * (c - 1)))).toEqual(Array.from(a.data.subarray(i * c + 1, (i + 1) * c)));
+    const zeroInner = new Matrix(100, 0).matmul(new Matrix(0, 100)); // nothing to sum: all zeros
+    expect(zeroInner.data.every(v => v === 0)).toBe(true);
+    for (const m of [biased, dropped, zeroInner, a.transpose(), a.matmul(b.transpose())]) {
+      expect(m.data.buffer.byteLength).toBe(m.data.byteLength);
+    }
   });
 
   it('sum, including the empty matrix', () => {

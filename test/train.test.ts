@@ -4,7 +4,7 @@ import { loadMnist, takeColumns } from '../lib/mnist.ts';
 import { initParams } from '../lib/model.ts';
 import { pcaReconstructionError, principalComponents } from '../lib/pca.ts';
 import { Rng } from '../lib/random.ts';
-import { DEFAULT_TRAIN, gatherColumns, reconstructionError, SIGMOID_DEFAULTS, train, type Steps, type TrainOptions } from '../lib/train.ts';
+import { DEFAULT_TRAIN, EVAL_COLUMNS, gatherColumns, reconstructionError, SIGMOID_DEFAULTS, train, type Steps, type TrainOptions } from '../lib/train.ts';
 import * as forwardStep from '../solutions/01_forward.ts';
 import * as backwardStep from '../solutions/02_backward.ts';
 import * as sgdStep from '../solutions/03_sgd.ts';
@@ -177,13 +177,55 @@ describe('reconstructionError and gatherColumns', () => {
     expect(() => reconstructionError(wrong, p, X, 'identity')).toThrow('reconstructionError: forward returned Xhat (2×2), expected (3×2)');
   });
 
+  it('a test set wider than EVAL_COLUMNS goes through forward in slices, with the same result to the bit', () => {
+    const rng = new Rng(12);
+    const d = 20, n = 2 * EVAL_COLUMNS + 100;
+    const X = Matrix.randn(d, n, rng), noisy = X.add(Matrix.randn(d, n, rng, 0.3));
+    const p = initParams(d, 3, rng, 0.5);
+    for (const [output, input] of [['identity', undefined], ['sigmoid', noisy]] as const) {
+      // The unsliced computation: forward on all columns, then the mean in X's order.
+      const Xhat = reference.forward(p, input ?? X, output).Xhat;
+      let s = 0;
+      for (let i = 0; i < X.data.length; i++) s += (Xhat.data[i] - X.data[i]) ** 2;
+      const widths: number[] = [];
+      const spy = { forward: (q: typeof p, A: Matrix, o: typeof output) => { widths.push(A.cols); return reference.forward(q, A, o); } };
+      expect(reconstructionError(spy, p, X, output, input)).toBe(s / X.data.length);
+      expect(widths.reduce((a, b) => a + b)).toBe(n);
+      expect(widths.length).toBe(3);
+      expect(Math.max(...widths)).toBeLessThanOrEqual(EVAL_COLUMNS);
+    }
+    const wrong = { forward: () => ({ Xhat: new Matrix(d, n) }) as never };
+    expect(() => reconstructionError(wrong, p, X, 'identity')).toThrow(`reconstructionError: forward returned Xhat (${d}×${n}), expected (${d}×367)`);
+  });
+
+  it('sliced: a forward that throws, or that evaluates a wide set itself, changes no later or outer result', () => {
+    const rng = new Rng(13);
+    const d = 10, n = 3 * EVAL_COLUMNS;
+    const X = Matrix.randn(d, n, rng), Y = Matrix.randn(d, n, rng);
+    const p = initParams(d, 2, rng, 0.5);
+    const want = reconstructionError(reference, p, X, 'identity');
+    let calls = 0;
+    const throwsOnce = { forward: (q: typeof p, A: Matrix, o: 'identity') => { if (calls++ === 1) throw new Error('boom'); return reference.forward(q, A, o); } };
+    expect(() => reconstructionError(throwsOnce, p, X, 'identity')).toThrow('boom');
+    expect(reconstructionError(reference, p, X, 'identity')).toBe(want);
+    const nested = { forward: (q: typeof p, A: Matrix, o: 'identity') => { reconstructionError(reference, q, Y, o); return reference.forward(q, A, o); } };
+    expect(reconstructionError(nested, p, X, 'identity')).toBe(want);
+  });
+
   it('gatherColumns copies the chosen columns in order', () => {
     const X = Matrix.fromRows([[0, 1, 2, 3], [10, 11, 12, 13]]);
     const B = gatherColumns(X, [3, 0, 2, 1], 1, 3);
     expect(B.shape).toEqual([2, 2]);
     expect(Array.from(B.data)).toEqual([0, 2, 10, 12]);
-    // The sample-major path (what train() uses) gives the same batch.
+    // The sample-major path (what train() uses) gives the same batch, also past its groups of 8.
     expect(Array.from(gatherColumns(X, [3, 0, 2, 1], 1, 3, X.transpose()).data)).toEqual([0, 2, 10, 12]);
+    const Y = Matrix.randn(13, 40, new Rng(5));
+    const order = new Rng(6).permutation(40);
+    for (const [start, end] of [[0, 40], [3, 22], [39, 40]]) {
+      const want = gatherColumns(Y, order, start, end);
+      expect(Array.from(gatherColumns(Y, order, start, end, Y.transpose()).data)).toEqual(Array.from(want.data));
+      for (let j = 0; j < end - start; j++) expect(want.get(12, j)).toBe(Y.get(12, order[start + j]));
+    }
   });
 });
 
@@ -255,7 +297,7 @@ describe('g = sigmoid defaults (SIGMOID_DEFAULTS)', () => {
     const mnist = loadMnist();
     const data = { train: takeColumns(mnist.train, 2000).X, test: takeColumns(mnist.test, 400).X };
     const meanImage = data.train.matmul(new Matrix(data.train.cols, 1, new Float64Array(data.train.cols).fill(1 / data.train.cols)));
-    const meanError = reconstructionError({ forward: () => ({ Xhat: meanImage.matmul(new Matrix(1, data.test.cols, new Float64Array(data.test.cols).fill(1))) }) as never }, null as never, data.test, 'identity');
+    const meanError = reconstructionError({ forward: (_p, X) => ({ Xhat: meanImage.matmul(new Matrix(1, X.cols, new Float64Array(X.cols).fill(1))) }) as never }, null as never, data.test, 'identity');
     const base: TrainOptions = { ...DEFAULT_TRAIN, q: 64, epochs: 8, output: 'sigmoid' };
     const stuck = train(reference, data, base).history.at(-1)!.testError;
     const tuned = train(reference, data, { ...base, initStd: SIGMOID_DEFAULTS.initStd, adam: { ...base.adam, alpha: SIGMOID_DEFAULTS.alpha } }).history.at(-1)!.testError;

@@ -82,11 +82,15 @@ export class WasmGemm {
     return `wasm-simd${this.variant === 'fma' ? '-fma' : ''} ×${threads}`;
   }
 
-  /** The Gemm the kernel switch installs: TS for tiny products, otherwise wasm on 1 or 2 threads. */
+  /**
+   * The Gemm the kernel switch installs: TS for tiny products, otherwise wasm on 1 or 2 threads.
+   * c is overwritten, whatever it held before (Matrix.matmul passes memory it did not zero).
+   */
   readonly gemm = (a: Float64Array, b: Float64Array, c: Float64Array, m: number, k: number, n: number): void => {
-    if (m === 0 || n === 0 || k === 0) return;
-    if (m * k * n < WASM_MIN_MULADDS) { gemmBlocked(a, b, c, m, k, n); return; }
-    if (!this.run(a, b, c, m, k, n, 2 * m * k * n >= THREAD_MIN_FLOPS ? 2 : 1, true)) gemmBlocked(a, b, c, m, k, n);
+    if (m === 0 || n === 0 || k === 0) { c.fill(0); return; }
+    if (m * k * n >= WASM_MIN_MULADDS && this.run(a, b, c, m, k, n, 2 * m * k * n >= THREAD_MIN_FLOPS ? 2 : 1, true)) return;
+    c.fill(0); // the TS kernel accumulates into c
+    gemmBlocked(a, b, c, m, k, n);
   };
 
   /**
