@@ -236,7 +236,7 @@ async function runCall(job: Extract<Job, { kind: 'call' }>): Promise<void> {
 // ── program jobs (lecture 4: training) ──────────────────────────────────────────────────
 // The course's program module (training) runs here, in the student's realm: a submission that
 // patches Matrix or Array methods changes its own training only. In TA grading the judge
-// re-scores the returned weights with the reference forward pass (checks/step06.ts).
+// re-scores the returned weights with the reference forward pass (course/checks/step06.ts).
 /** The course's program module (bundled beside the runner when the course has one). */
 type Program = { runProgram(steps: Record<string, (...a: unknown[]) => unknown>, opts: unknown, data: unknown): unknown };
 const PROGRAM = new URL('./program.mjs', import.meta.url).href;
