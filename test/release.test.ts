@@ -112,7 +112,7 @@ describe('dist/Lec4.zip', () => {
     const names = [...entries.keys()];
     expect(names.every(n => n.startsWith(`${TOP}/`) && !n.includes('..'))).toBe(true);
     for (const f of ['README.md', 'Makefile', 'package.json', 'package-lock.json', 'tsconfig.json', 'vitest.config.ts',
-      'data/fixtures/public.json', 'data/prepare.ts', 'data/README.md', 'grader/cli.ts', 'grader/checks/step01.ts',
+      'data/fixtures/public.json', 'data/prepare.ts', 'data/README.md', 'grader/cli.ts', 'course/checks/step01.ts', 'course/manifest.ts',
       'lib/matrix.ts', 'lib/train.ts', 'test/release-smoke.test.ts', ...STEP_FILES.map(s => `assignments/${s}`)]) {
       expect(names, f).toContain(`${TOP}/${f}`);
     }
