@@ -121,7 +121,6 @@ export class SandboxChild {
   private stderr = '';
   /** What the student's code printed (for display only, capped). */
   output = '';
-  starts = 0;
 
   constructor(readonly dir: string, readonly limits: Limits = DEFAULT_LIMITS) {}
 
@@ -136,7 +135,6 @@ export class SandboxChild {
     const [cmd, ...args] = prefix.length ? [...prefix, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
     const proc = spawn(cmd, args, { cwd: this.dir, env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
     track(proc);
-    this.starts++;
     this.buffer = '';
     this.stderr = '';
     this.token = randomBytes(16).toString('hex');
