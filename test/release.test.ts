@@ -56,7 +56,7 @@ function npmCi(dir: string): string {
 /** `make grade` in `dir`; exit status, output and the results.json it wrote. */
 function makeGrade(dir: string, name: string): { status: number | null; output: string; results: GradescopeResults } {
   const resultsFile = join(tmp, `${name}.json`);
-  const r = spawnSync('make', ['grade', `ARGS=--results ${resultsFile} --lang en`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync('make', ['grade', `ARGS=--results ${resultsFile} --lang en`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MAKEFLAGS: '', MFLAGS: '', MAKELEVEL: '' } });
   return { status: r.status, output: r.stdout + r.stderr, results: JSON.parse(readFileSync(resultsFile, 'utf8')) as GradescopeResults };
 }
 
@@ -101,7 +101,8 @@ beforeAll(async () => {
 
   // The release's own suite, on the stubs again (as a student would first run it).
   for (const [f, text] of originalStubs) writeFileSync(join(lec4, 'assignments', f), text);
-  const t = spawnSync('make', ['test'], { cwd: lec4, encoding: 'utf8' });
+  // Not the outer make's variables (`make test ARGS=…` passes them down through MAKEFLAGS).
+  const t = spawnSync('make', ['test'], { cwd: lec4, encoding: 'utf8', env: { ...process.env, MAKEFLAGS: '', MFLAGS: '', MAKELEVEL: '', ARGS: '' } });
   smoke = { status: t.status, output: t.stdout + t.stderr };
 }, 900_000);
 
