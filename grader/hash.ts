@@ -1,8 +1,8 @@
 // grader/hash.ts — fingerprints of source files, for caches, fixtures and regrade detection.
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** sha256 over each file's path (relative to root) and contents, in order; missing files skipped. */
 export function hashFiles(root: string, files: readonly string[], digits = 16): string {
@@ -24,17 +24,34 @@ export function tsFilesUnder(root: string, dir: string): string[] {
 /**
  * file (relative to root) → short sha256, for every local file in the static import closure of
  * `entries` (esbuild's metafile follows every import form; packages are left out: the lock
- * file pins them).
+ * file pins them). The closure is determined by the contents of the files in it, so a closure
+ * whose files all keep their size and mtime is reused from `.grader-cache/` (a stat per file)
+ * instead of bundled again (about 0.2 s on every grade).
  */
 export function closureInputs(root: string, entries: readonly string[]): Record<string, string> {
+  const present = entries.filter(e => existsSync(join(root, e)));
+  const cacheFile = join(root, '.grader-cache', `closure-${createHash('sha256').update(JSON.stringify(present)).digest('hex').slice(0, 16)}.json`);
+  const stamp = (f: string) => { const st = statSync(join(root, f)); return `${st.size}:${st.mtimeMs}`; };
+  try {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { stamp: string; hash: string }>;
+    if (Object.entries(cached).every(([f, c]) => existsSync(join(root, f)) && stamp(f) === c.stamp)) {
+      return Object.fromEntries(Object.entries(cached).map(([f, c]) => [f, c.hash]));
+    }
+  } catch { /* no cache yet, or a stale or broken one: bundle */ }
   const r = buildSync({
-    absWorkingDir: root, entryPoints: entries.filter(e => existsSync(join(root, e))), bundle: true, write: false, metafile: true,
+    absWorkingDir: root, entryPoints: present, bundle: true, write: false, metafile: true,
     platform: 'node', format: 'esm', packages: 'external', outdir: join(root, '.closure-unused'), logLevel: 'silent',
     // Top-level await (the course loader) is fine: nothing is emitted.
     target: 'esnext',
   });
   const files = Object.keys(r.metafile.inputs).filter(f => !f.startsWith('node_modules/') && !f.includes(':')).sort();
-  return Object.fromEntries(files.map(f => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex').slice(0, 16)]));
+  const out = Object.fromEntries(files.map(f => [f, { stamp: stamp(f), hash: createHash('sha256').update(readFileSync(join(root, f))).digest('hex').slice(0, 16) }]));
+  try {
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    writeFileSync(`${cacheFile}.${process.pid}.tmp`, JSON.stringify(out));
+    renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
+  } catch { /* a read-only checkout: no cache, still correct */ }
+  return Object.fromEntries(files.map(f => [f, out[f].hash]));
 }
 
 export function hashOfInputs(inputs: Record<string, string>, digits = 32): string {
