@@ -1,4 +1,4 @@
-// grader/budget.ts — a wall-clock budget for one submission, all steps together (SPEC 6, 9).
+// grader/budget.ts — a wall-clock budget for one submission, all steps together.
 //
 // The per-call limit stops a hang; it does not stop code that is merely slow on every call
 // (3.5 s under a 4 s limit, a hundred calls). The budget does: every student call is refused

@@ -90,7 +90,7 @@ export function train(
 
   let params = initParams(d, q, new Rng(seed), opts.initStd ?? INIT_STD);
   let state = optimizer === 'adam' ? steps.adamInit(params) : undefined;
-  let t = 0; // Adam's t counts updates: 1, 2, … (SPEC §3)
+  let t = 0; // Adam's t counts updates: 1, 2, …
   const history: EpochReport[] = [];
 
   for (let epoch = 1; epoch <= epochs; epoch++) {

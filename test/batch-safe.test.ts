@@ -1,4 +1,4 @@
-// Batch outputs that no student text or id can break (issue 16, cases 5–9):
+// Batch outputs that no student text or id can break:
 //   5. ids named like the gradebook's own files (grades.csv, summary.md, temp names) get their
 //      own folder below students/, and the batch finishes with one row and one folder each;
 //   6. ids that a file system could confuse (capitals, NFC/NFD, an id equal to another id's

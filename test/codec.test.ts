@@ -1,4 +1,4 @@
-// The codec runs in the sandbox child beside student code (issue 16, case 4): encode() must read
+// The codec runs in the sandbox child beside student code: encode() must read
 // what a value holds without calling anything the value or the realm could hook, and the judge
 // must find modified arguments from what it sent and what came back.
 import { describe, expect, it } from 'vitest';

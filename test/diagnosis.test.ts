@@ -125,3 +125,18 @@ it('the fixture holds pair digests (and nothing else about pairs)', () => {
     for (const row of Object.values(m.digests)) expect(row).toMatch(new RegExp(`^([0-9a-f]{12}|-{12}){${m.calls.length}}$`));
   }
 });
+
+describe('training that differs from the reference is not full marks', () => {
+  it('an in-place corrupt() (the target becomes the noisy batch) loses the denoising training check and says why', async () => {
+    const src = reference('05_denoising.ts').replace('return X.map(x => x + sigma * rng.normal());',
+      'for (let i = 0; i < X.data.length; i++) X.data[i] += sigma * rng.normal();\n  return X;');
+    const sources = new Map(COURSE.files.map(f => [f, f === '05_denoising.ts' ? src : reference(f)]));
+    const r = await grade({ sources, problems: new Map() }, { oracle: live, steps: ['05', '06'] });
+    const denoise = r.verdicts.find(v => v.id === '06.denoise')!;
+    expect(denoise.points).toBe(0);
+    expect(denoise.messages.map(m => m.en).join('\n')).toMatch(/worse than the reference .*modified argument/);
+    // Steps that never call corrupt() with σ > 0 keep their points; the purity check names it.
+    expect(r.verdicts.find(v => v.id === '06.train')!.points).toBe(6);
+    expect(faultsOf(r.verdicts.find(v => v.id === '05.pure')!).map(f => f.id)).toEqual(['mutates-arguments']);
+  }, 300_000);
+});

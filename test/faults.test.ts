@@ -1,4 +1,4 @@
-// The grader fails wrong code and says why (issues 5, 15). For every fault in the catalogue and
+// The grader fails wrong code and says why. For every fault in the catalogue and
 // every form it is written in: its patches apply to solutions/, and the reference with that one
 // mistake, graded through the real sandbox, fails exactly the checks the catalogue lists for the
 // form (the rest of its step passes), and every failing check names this fault, in the verdict
@@ -42,11 +42,11 @@ function withFaultLast(oracle: Oracle, last: string): Oracle {
 }
 
 describe('fault catalogue', () => {
-  it('has every mistake SPEC section 5 and the issues ask for, each id once, each on its own module', () => {
+  it('has every mistake the course requires, each id once, each on its own module', () => {
     const required = ['sigmoid-sign', 'output-kind-ignored', 'loss-no-half', 'loss-no-mean', 'delta2-sign', 'delta1-no-fprime',
       'delta1-fprime-of-z', 'delta1-wrong-bias-column', 'grad-no-mean', 'sgd-sign', 'adam-t-from-zero', 'adam-no-bias-correction',
       'adam-only-m-corrected', 'adam-eps-inside-sqrt', 'noise-multiplicative', 'noise-variance', 'noise-order', 'mutates-arguments',
-      // issue 15: f' of the wrong quantity, Adam's t as "epoch + 1", Math.random, numpy's mean over d·n.
+      // Mistakes students make: f' of the wrong quantity, Adam's t as "epoch + 1", Math.random, numpy's mean over d·n.
       'delta1-fprime-of-a1', 'adam-t-plus-one', 'noise-math-random', 'loss-mean-over-pixels', 'cross-entropy-mean-over-pixels',
       'grad-mean-over-pixels'];
     const ids = FAULTS.map(f => f.id);
@@ -55,7 +55,7 @@ describe('fault catalogue', () => {
     expect(new Set(ids).size).toBeGreaterThanOrEqual(55);
   });
 
-  it('recognises W1ᵀ with the bias column kept also when the student made the shapes fit (issue 15)', () => {
+  it('recognises W1ᵀ with the bias column kept also when the student made the shapes fit', () => {
     const f = FAULTS.find(x => x.id === 'delta1-bias-column-kept')!;
     // Form 0 throws; the others return a δ1 of q+1 rows (f' from Zb) and throw nothing. Each is
     // proven below like every form; test/diagnosis-corpus.test.ts shows a student's own version

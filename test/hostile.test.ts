@@ -1,4 +1,4 @@
-// Hostile submissions (issue 4): each case is the reference with one hostile file from
+// Hostile submissions: each case is the reference with one hostile file from
 // test/fixtures/hostile/<case>/assignments/. Each is graded without harm (nothing written,
 // nothing read outside the sandbox, no connection, bounded time), gains no points it should
 // not, costs only the steps it touches, and the report says why, in words a student can act on.
@@ -234,7 +234,7 @@ describe('cheating', () => {
   });
 });
 
-describe('the runner shares a realm with the submission (issue 16)', () => {
+describe('the runner shares a realm with the submission', () => {
   it('in-place updates hidden by replacing Array.prototype.forEach, JSON.stringify and Object.keys for one call lose 03.pure', async () => {
     const r = await gradeCase('hidden-mutation', ['03']);
     const pure = verdict(r, '03.pure');

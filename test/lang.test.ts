@@ -1,4 +1,4 @@
-// The language rule (SPEC 5, issue 13): --lang, then GRADE_LANG, then the locale (LC_ALL, then
+// The language rule: --lang, then GRADE_LANG, then the locale (LC_ALL, then
 // LC_MESSAGES, then LANG); ja_* and locales that name no language give Japanese, any other
 // language English. One table, read by grade, watch, train and batch alike.
 import { spawn } from 'node:child_process';

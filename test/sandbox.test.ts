@@ -1,4 +1,4 @@
-// The sandbox's layers, each on its own (issue 16): the compile step leaves student code no
+// The sandbox's layers, each on its own: the compile step leaves student code no
 // import() of its own, and beneath that refusal the permission model and the runner's locks
 // still hold for code that got hold of a built-in module anyway (a module written straight into
 // the sandbox folder stands in for a hole in the refusal).

@@ -1,4 +1,4 @@
-// Grading leaves nothing in the temp folder (issue 16): lec4-runtime-*, lec4-sandbox-* and
+// Grading leaves nothing in the temp folder: lec4-runtime-*, lec4-sandbox-* and
 // lec4-variants-* go on every exit, signals and crashes included, and a sandbox child does not
 // outlive its grader. Each process here gets a private TMPDIR, so other tests do not interfere.
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// make gradescope — writes dist/gradescope-autograder.zip, a Gradescope autograder (SPEC 7) that
+// make gradescope — writes dist/gradescope-autograder.zip, a Gradescope autograder that
 // grades with the hidden checks: setup.sh and run_autograder at the zip's root (Gradescope's
 // autograder specification), the course files the grader needs (lib/, grader/, course/,
 // solutions/, data/prepare.ts, package files) and the course secret that seeds the hidden

@@ -1,4 +1,4 @@
-// grader/batch/command.ts — `batch` and `merge` (SPEC 7, 9); grader/cli.ts registers them.
+// grader/batch/command.ts — `batch` and `merge`; grader/cli.ts registers them.
 //   npx tsx grader/cli.ts batch --submissions DIR --out DIR [--jobs N] [--shard I/N] [--force] [--lang ja|en] [--budget SECONDS]
 //   npx tsx grader/cli.ts merge --out DIR SHARD_DIR...
 import { InvalidArgumentError, type Command } from 'commander';

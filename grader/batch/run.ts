@@ -1,4 +1,4 @@
-// grader/batch/run.ts — grades a folder of submissions (SPEC 9) and joins shard outputs.
+// grader/batch/run.ts — grades a folder of submissions and joins shard outputs.
 //
 // One process, one live oracle for the whole cohort (reference answers, reference training and
 // fault variants are computed once and memoised), up to `jobs` submissions at a time, each

@@ -1,5 +1,5 @@
 // grader/report/neutral.ts — student text (ids, file names, error messages, printed output)
-// made inert before it reaches a TA's terminal, log, CSV, Markdown, JSON or XML (SPEC 6).
+// made inert before it reaches a TA's terminal, log, CSV, Markdown, JSON or XML.
 //
 // One rule underneath every format: terminal escape sequences are removed, and every other
 // character that a terminal, an editor or a renderer acts on without showing it (C0/C1

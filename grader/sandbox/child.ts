@@ -1,6 +1,6 @@
 // grader/sandbox/child.ts — one sandboxed Node process that runs student code on request.
 //
-// Protections (SPEC section 6), each switched on where the OS has it:
+// Protections, each switched on where the OS has it:
 //   - Node's permission model: read access to the sandbox folder only; no writes, no child
 //     processes, no workers, no native addons.
 //   - an empty environment; stdout/stderr captured for display only.
