@@ -1,7 +1,10 @@
 // grader/student.ts — calls into the submission, one sandbox child per step, and turns every
 // way a call can fail into a message: which file, which function, which line, which shapes.
 import { Matrix } from '../lib/matrix.ts';
-import { encode } from './codec.ts';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encode, matrixFileName, type MatrixFiles } from './codec.ts';
 import { COURSE } from './course.ts';
 import type { Call } from './oracle.ts';
 import type { CompileError, Prepared } from './sandbox/compile.ts';
@@ -93,7 +96,11 @@ export class StudentRunner {
   private fatal = new Map<string, ErrorInfo>();
   private programFatal?: ErrorInfo;
 
+  /** Large matrices of program jobs, written once into the sandbox folder (codec.ts MatrixFiles). */
+  private readonly files: MatrixFiles;
+
   constructor(readonly prepared: Prepared, readonly limits: Limits = DEFAULT_LIMITS) {
+    this.files = sandboxFiles(prepared.dir);
     for (const [file, err] of prepared.compileErrors) this.fatal.set(file.replace(/\.ts$/, ''), compileInfo(err));
   }
 
@@ -120,7 +127,7 @@ export class StudentRunner {
     }
     // A training run that hung or crashed will do so again: later runs fail at once.
     if (this.programFatal) return { ok: false, error: this.programFatal, explain: explain(this.programFatal) };
-    const r = await this.child(step).run({ kind: 'program', opts: encode(opts), data: encode(data) });
+    const r = await this.child(step).run({ kind: 'program', opts: encode(opts), data: encode(data, 0, this.files) });
     if (r.ok) return r;
     if (r.error.module) this.remember(r.error, r.error.module, `${r.error.module}.${r.error.fn ?? '?'}`);
     if (r.error.kind === 'timeout' || r.error.kind === 'crash' || r.error.kind === 'protocol') this.programFatal = r.error;
@@ -148,4 +155,21 @@ export class StudentRunner {
 
 function compileInfo(err: CompileError): ErrorInfo {
   return { kind: 'compile', message: err.lineText ? `${err.message}\n    ${err.lineText}` : err.message, module: err.file.replace(/\.ts$/, ''), location: err.location };
+}
+
+/** A MatrixFiles that writes each distinct matrix once, named by the hash of its bytes. */
+function sandboxFiles(dir: string): MatrixFiles {
+  const written = new Set<string>();
+  return {
+    put(data) {
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const name = matrixFileName(createHash('sha256').update(bytes).digest('hex'));
+      if (!written.has(name)) {
+        // Read-only for the child (the permission model); written before the job is sent.
+        writeFileSync(join(dir, name), bytes);
+        written.add(name);
+      }
+      return name;
+    },
+  };
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix } from '../lib/matrix.ts';
 import { Rng } from '../lib/random.ts';
-import { decode, encode, stringifyEncoded, Unencodable, type Encoded } from '../grader/codec.ts';
+import { DecodeError, decode, encode, FILE_MATRIX_VALUES, matrixFileName, stringifyEncoded, Unencodable, type Encoded, type MatrixFiles } from '../grader/codec.ts';
 import { mutatedPaths } from '../grader/sandbox/child.ts';
 import { base64, base64Js } from '../grader/sandbox/primordials.ts';
 
@@ -113,6 +113,44 @@ describe('encode and decode', () => {
       return () => { for (const u of undo.reverse()) u(); };
     }, () => stringifyEncoded(encode({ W0: M, list: [1, 2] })));
     expect(text).toBe(expected);
+  });
+});
+
+describe('large matrices as files (judge → child)', () => {
+  /** An in-memory stand-in for the sandbox folder. */
+  function store(): MatrixFiles & { files: Map<string, Uint8Array> } {
+    const files = new Map<string, Uint8Array>();
+    return {
+      files,
+      put(data) {
+        const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+        const name = matrixFileName(Buffer.from(bytes).toString('hex').padEnd(32, '0').slice(-32));
+        files.set(name, bytes);
+        return name;
+      },
+    };
+  }
+  const big = new Matrix(2, FILE_MATRIX_VALUES / 2, Float64Array.from({ length: FILE_MATRIX_VALUES }, (_, i) => Math.sin(i) / 3));
+
+  it('only matrices of FILE_MATRIX_VALUES values or more leave the line, and come back bit for bit', () => {
+    const s = store();
+    const e = JSON.parse(stringifyEncoded(encode({ X: big, small: M }, 0, s))) as { X: { $mf: [number, number, string] }; small: { $m: unknown } };
+    expect(e.X.$mf.slice(0, 2)).toEqual([2, FILE_MATRIX_VALUES / 2]);
+    expect(e.small.$m).toBeDefined();
+    expect(s.files.size).toBe(1);
+    const back = decode(e, 0, name => s.files.get(name)!) as { X: Matrix; small: Matrix };
+    expect(Buffer.from(back.X.data.buffer).equals(Buffer.from(big.data.buffer))).toBe(true);
+    expect(back.small.data[1]).toBe(-2.5);
+  });
+
+  it('a file reference is refused where no reader is given (the judge reading a child), and bad names everywhere', () => {
+    const ref = (name: string) => ({ $mf: [1, 1, name] });
+    const read = () => new Uint8Array(8);
+    expect(() => decode(ref(matrixFileName('a'.repeat(32))))).toThrow(new DecodeError('a matrix file reference is not accepted here'));
+    for (const name of ['../../etc/passwd', 'runner.mjs', `matrix-${'a'.repeat(32)}.f64/x`, `/matrix-${'a'.repeat(32)}.f64`]) {
+      expect(() => decode(ref(name), 0, read), name).toThrow('bad matrix file name');
+    }
+    expect(() => decode({ $mf: [2, 2, matrixFileName('b'.repeat(32))] }, 0, read)).toThrow('matrix 2×2 needs 32 bytes, got 8');
   });
 });
 

@@ -2,13 +2,20 @@
 // import() of its own, and beneath that refusal the permission model and the runner's locks
 // still hold for code that got hold of a built-in module anyway (a module written straight into
 // the sandbox folder stands in for a hole in the refusal).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFile, prepareSandbox } from '../grader/sandbox/compile.ts';
 import { SandboxChild } from '../grader/sandbox/child.ts';
 import { removeTempDir } from '../grader/tmp.ts';
+import { StudentRunner } from '../grader/student.ts';
+import { COURSE } from '../grader/course.ts';
+import { base } from '../course/checks/step06.ts';
+import { Matrix } from '../lib/matrix.ts';
+import { Rng } from '../lib/random.ts';
+
+const ROOT = join(import.meta.dirname, '..');
 
 const marks = mkdtempSync(join(tmpdir(), 'lec4-sandbox-marks-'));
 afterAll(() => rmSync(marks, { recursive: true, force: true }));
@@ -101,4 +108,46 @@ describe('beneath the refusal: a module that has built-ins anyway', () => {
       removeTempDir(prepared.dir);
     }
   }, 30_000);
+});
+
+describe('the channel: long lines in many pieces, training data as files', () => {
+  const solution = (f: string) => readFileSync(join(ROOT, 'solutions', f), 'utf8');
+  const sources = (patch: Record<string, string> = {}) => new Map(COURSE.files.map(f => [f, patch[f] ?? solution(f)]));
+
+  it('an answer of megabytes of multi-byte text arrives whole: no character is cut where a chunk ends', async () => {
+    const text = `${'あ'.repeat(300_000)}終`;
+    const prepared = await prepareSandbox(new Map([['01_forward.ts', `export function sigmoid(a: number): string { return ${JSON.stringify('あ')}.repeat(300_000) + ${JSON.stringify('終')}; }`]]));
+    const child = new SandboxChild(prepared.dir);
+    try {
+      const r = await child.run({ kind: 'call', module: '01_forward', fn: 'sigmoid', args: [0] });
+      expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
+      expect((r as { value: string }).value === text).toBe(true);
+    } finally {
+      child.close();
+      removeTempDir(prepared.dir);
+    }
+  }, 30_000);
+
+  it('every training job reads the data afresh: a corrupt() that changes X in place cannot reach the next job', async () => {
+    const inPlace = solution('05_denoising.ts').replace('return X.map(x => x + sigma * rng.normal());',
+      'for (let i = 0; i < X.data.length; i++) X.data[i] += sigma * rng.normal();\n  return X;');
+    expect(inPlace).not.toBe(solution('05_denoising.ts'));
+    const prepared = await prepareSandbox(sources({ '05_denoising.ts': inPlace }));
+    const runner = new StudentRunner(prepared);
+    const rng = new Rng(3);
+    const data = { train: Matrix.randn(784, 100, rng, 0.3), test: Matrix.randn(784, 100, rng, 0.3) };
+    const job = { train: { ...base(5), epochs: 2, sigma: 0.3 } };
+    try {
+      const first = await runner.program('06', job, data);
+      const second = await runner.program('06', job, data);
+      expect(first.ok && second.ok, JSON.stringify([first, second]).slice(0, 300)).toBe(true);
+      const history = (o: typeof first) => (o as { value: { history: { trainLoss: number }[] } }).value.history.map(h => h.trainLoss);
+      expect(history(second)).toEqual(history(first));
+      // The data went as one file, written once, not as base64 in each job.
+      expect(readdirSync(prepared.dir).filter(f => /^matrix-[0-9a-f]{32}\.f64$/.test(f))).toHaveLength(2);
+    } finally {
+      runner.close();
+      removeTempDir(prepared.dir);
+    }
+  }, 60_000);
 });

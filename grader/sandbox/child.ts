@@ -113,7 +113,9 @@ function track(proc: ChildProcess): void {
 export class SandboxChild {
   private proc?: ChildProcess;
   private pending?: Pending;
-  private buffer = '';
+  /** The pieces of the channel's unfinished line, and how many characters are waiting. */
+  private pieces: string[] = [];
+  private buffered = 0;
   private nextId = 1;
   /** Stamped on every answer of the current process by the runner; see protocol.ts. */
   private token = '';
@@ -135,7 +137,8 @@ export class SandboxChild {
     const [cmd, ...args] = prefix.length ? [...prefix, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
     const proc = spawn(cmd, args, { cwd: this.dir, env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
     track(proc);
-    this.buffer = '';
+    this.pieces = [];
+    this.buffered = 0;
     this.stderr = '';
     this.token = randomBytes(16).toString('hex');
     const capture = (chunk: Buffer) => {
@@ -146,7 +149,10 @@ export class SandboxChild {
       capture(chunk);
       if (proc === this.proc) this.stderr = (this.stderr + chunk.toString('utf8')).slice(-8192);
     });
-    (proc.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => this.onData(proc, chunk));
+    // Decoded as a stream: a character split between two chunks stays whole.
+    const channel = proc.stdio[3] as NodeJS.ReadableStream;
+    channel.setEncoding('utf8');
+    channel.on('data', (chunk: string) => this.onData(proc, chunk));
     proc.stdin!.on('error', () => { /* the child died; 'exit' reports it */ });
     proc.on('exit', (code, signal) => this.onExit(proc, code, signal));
     proc.on('error', err => this.fail(proc, { kind: 'crash', message: `could not start the sandbox: ${err.message}` }));
@@ -187,19 +193,25 @@ export class SandboxChild {
     this.fail(proc, { kind: 'timeout', message: `no answer within ${ms / 1000} s ${whereIn(p)} (infinite loop?)`, module: p.importing });
   }
 
-  private onData(proc: ChildProcess, chunk: Buffer): void {
+  /** Lines end at '\n': only the new chunk is searched, and a line's pieces are joined once. */
+  private onData(proc: ChildProcess, chunk: string): void {
     if (proc !== this.proc) return;
-    this.buffer += chunk.toString('utf8');
-    if (this.buffer.length > 512 * 1024 * 1024) {
+    let text = chunk;
+    this.buffered += text.length;
+    if (this.buffered > 512 * 1024 * 1024) {
       this.fail(proc, { kind: 'protocol', message: 'the sandbox channel received more than 512 MB' });
       return;
     }
     let nl: number;
-    while (proc === this.proc && (nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
+    while (proc === this.proc && (nl = text.indexOf('\n')) >= 0) {
+      this.pieces.push(text.slice(0, nl));
+      const line = this.pieces.join('');
+      this.pieces = [];
+      text = text.slice(nl + 1);
+      this.buffered = text.length;
       this.onEvent(proc, line);
     }
+    if (proc === this.proc && text.length > 0) this.pieces.push(text);
   }
 
   private onEvent(proc: ChildProcess, line: string): void {

@@ -29,6 +29,7 @@ export const ObjectPrototype = Object.prototype;
 export const ObjectHasOwn: (o: object, k: PropertyKey) => boolean = Object.hasOwn
   ?? uncurryThis(Object.prototype.hasOwnProperty as (k: PropertyKey) => boolean);
 export const ArrayIsArray = Array.isArray;
+export const ArrayPrototypeJoin = uncurryThis(Array.prototype.join as (sep?: string) => string);
 export const NumberIsFinite = Number.isFinite;
 export const NumberIsInteger = Number.isInteger;
 export const MathMin = Math.min;

@@ -7,15 +7,16 @@
 // getters, Proxy traps or replaced prototype methods. Every answer is stamped with the token
 // from the judge's first line, which no student code has seen.
 import {
-  ArrayIsArray, globalPerformance, isFloat64Array, isProxy, JSONParse, JSONStringify, MapPrototypeGet, MapPrototypeSet,
+  ArrayIsArray, ArrayPrototypeJoin, globalPerformance, isFloat64Array, isProxy, JSONParse, JSONStringify, MapPrototypeGet, MapPrototypeSet,
   NumberIsFinite, ObjectFreeze, ObjectGetPrototypeOf, ObjectHasOwn, ObjectKeys, ObjectPrototype, performanceNow,
   PromisePrototypeThen, push, put, ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor,
   RegExpPrototypeExec, SafeMap, SafeString, StringPrototypeIncludes, StringPrototypeIndexOf,
   StringPrototypeLastIndexOf, StringPrototypeSlice,
 } from './primordials.ts';
-import { writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { encode, decode, stringifyEncoded } from '../codec.ts';
 import { NOT_IMPLEMENTED } from '../types.ts';
 import { MAX_ERROR_MESSAGE, type ErrorInfo, type Hello, type Job } from './protocol.ts';
@@ -240,6 +241,11 @@ async function runCall(job: Extract<Job, { kind: 'call' }>): Promise<void> {
 /** The course's program module (bundled beside the runner when the course has one). */
 type Program = { runProgram(steps: Record<string, (...a: unknown[]) => unknown>, opts: unknown, data: unknown): unknown };
 const PROGRAM = new URL('./program.mjs', import.meta.url).href;
+/** Large matrices come as files the judge wrote into this folder (codec.ts decides the names). */
+// A path string made now: a student may replace URL before a job arrives. `name` has been checked
+// against the codec's pattern (no separators) before this is called.
+const SANDBOX_DIR = fileURLToPath(new URL('./', import.meta.url));
+const readMatrixFile = (name: string): Uint8Array => readFileSync(`${SANDBOX_DIR}${name}`);
 
 async function runProgram(job: Extract<Job, { kind: 'program' }>): Promise<void> {
   const steps: Record<string, (...a: unknown[]) => unknown> = {};
@@ -252,7 +258,7 @@ async function runProgram(job: Extract<Job, { kind: 'program' }>): Promise<void>
     put(steps, fn, (...a: unknown[]) => { sendPhase(job.id, 'call', fn); return ReflectApply(f, undefined, a); });
   }
   const program = (await import(PROGRAM)) as Program;
-  const data = decode(job.data);
+  const data = decode(job.data, 0, readMatrixFile);
   const opts = decode(job.opts);
   const t0 = now();
   try {
@@ -268,23 +274,31 @@ async function runProgram(job: Extract<Job, { kind: 'program' }>): Promise<void>
 // ── jobs from the judge ──────────────────────────────────────────────────────────────────
 // A student who patches Promise or the stream can only stop or reorder the runner's own work:
 // the judge then sees a timeout or an unexpected answer, never a result it did not ask for.
-let buffered = '';
+// A job carries megabytes (training data): the pieces of an unfinished line are kept apart and
+// joined once, and only the newest piece is searched for its end. Appending to one string and
+// searching all of it for every 64 KiB piece cost seconds per training job.
+let pieces: string[] = [];
 let queue: Promise<void> = Promise.resolve();
 process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk: string) => {
-  buffered += chunk;
-  let nl: number;
-  while ((nl = StringPrototypeIndexOf(buffered, '\n')) >= 0) {
-    const line = StringPrototypeSlice(buffered, 0, nl);
-    buffered = StringPrototypeSlice(buffered, nl + 1);
-    if (!token) {
-      const hello = JSONParse(line) as Hello;
-      token = SafeString(hello.token);
-      if (ArrayIsArray(hello.functions)) functions = hello.functions;
-      if (typeof hello.refusal === 'string') refusal = hello.refusal;
-      continue;
-    }
-    const job = JSONParse(line) as Job;
-    queue = queue.then(() => (job.kind === 'program' ? runProgram(job) : runCall(job)));
+function onLine(line: string): void {
+  if (!token) {
+    const hello = JSONParse(line) as Hello;
+    token = SafeString(hello.token);
+    if (ArrayIsArray(hello.functions)) functions = hello.functions;
+    if (typeof hello.refusal === 'string') refusal = hello.refusal;
+    return;
   }
+  const job = JSONParse(line) as Job;
+  queue = queue.then(() => (job.kind === 'program' ? runProgram(job) : runCall(job)));
+}
+process.stdin.on('data', (chunk: string) => {
+  let nl: number;
+  while ((nl = StringPrototypeIndexOf(chunk, '\n')) >= 0) {
+    push(pieces, StringPrototypeSlice(chunk, 0, nl));
+    const line = ArrayPrototypeJoin(pieces, '');
+    pieces = [];
+    chunk = StringPrototypeSlice(chunk, nl + 1);
+    onLine(line);
+  }
+  if (chunk.length > 0) push(pieces, chunk);
 });
