@@ -38,7 +38,7 @@ export interface TrainOptions {
 }
 
 /**
- * Chosen by measurement (numbers in docs/student-README.md): with these, the reference reaches
+ * Chosen by measurement (numbers in docs/staff.md): with these, the reference reaches
  * a test error within 1.25× of PCA's at the same q (≈ 1.17×) in 15 epochs of about a second.
  * The lecture's α = 0.01 stalls on mini-batches (≈ 3.6× PCA), and α = 0.005 at ≈ 1.7×, so α is
  * lower here. SGD: η = 0.1 learns (≈ 1.7× PCA in 15 epochs); η = 0.2…1 saturates the sigmoid
