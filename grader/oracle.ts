@@ -62,6 +62,8 @@ export interface Oracle {
   variant(key: string, call: Call): Promise<unknown>;
   derived(key: string, compute: (ref: RefModules) => unknown | Promise<unknown>): Promise<unknown>;
   faults(): readonly FaultInfo[];
+  /** A hint: these variants (pairs included) are about to be asked for; build them together. */
+  prepare?(keys: readonly string[]): void;
 }
 
 export function callKey(call: Call): string {
@@ -87,7 +89,9 @@ export class LiveOracle implements Oracle {
   constructor(readonly root: string, private readonly catalogue: readonly FaultInfo[],
               /** Loads a fault form's module, by variantKey. */
               private readonly loadVariant: (key: string) => Promise<Record<string, unknown>>,
-              private readonly cacheFile?: string) {
+              private readonly cacheFile?: string,
+              /** Builds many variants at once (one esbuild call, one import). */
+              private readonly prepareVariants?: (keys: readonly string[]) => void) {
     if (cacheFile && existsSync(cacheFile)) {
       try { this.disk = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, Encoded>; } catch { this.disk = {}; }
     }
@@ -157,6 +161,10 @@ export class LiveOracle implements Oracle {
 
   faults(): readonly FaultInfo[] {
     return this.catalogue;
+  }
+
+  prepare(keys: readonly string[]): void {
+    this.prepareVariants?.(keys);
   }
 }
 

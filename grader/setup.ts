@@ -24,7 +24,7 @@ export async function liveOracle(root = ROOT): Promise<LiveOracle> {
   // The catalogue holds the faults' patches (answers in disguise): loaded only where solutions/ is.
   const FAULTS = await loadFaults();
   // Staff-only modules: imported here only, so the release (which has neither) never loads them.
-  const { loadVariant } = await import('./faults/variants.ts');
+  const { loadVariant, prepareVariants, variantModule } = await import('./faults/variants.ts');
   const { faultInfo, formPatches } = await import('./faults/forms.ts');
   const infos: FaultInfo[] = FAULTS.map(faultInfo);
   // Reference training runs are cached per version of everything that decides a grade.
@@ -34,13 +34,18 @@ export async function liveOracle(root = ROOT): Promise<LiveOracle> {
     if (!f) throw new Error(`no fault ${id} in the catalogue`);
     return f;
   };
-  return new LiveOracle(root, infos, key => {
-    // A pair `a~0+b~0` (grader/diagnosis/step.ts) is the reference with both forms' patches.
+  // A pair `a~0+b~0` (grader/diagnosis/step.ts) is the reference with both forms' patches.
+  const pair = (key: string) => {
     const parts = key.split('+').map(parseVariantKey);
-    if (parts.length === 1) return loadVariant(root, fault(parts[0].id), parts[0].form, FAULTS);
-    const patches = parts.flatMap(p => formPatches(fault(p.id), p.form));
-    return loadVariant(root, { ...fault(parts[0].id), id: key, patches, forms: undefined }, 0);
-  }, cache);
+    return { key, module: fault(parts[0].id).module, patches: parts.flatMap(p => formPatches(fault(p.id), p.form)) };
+  };
+  return new LiveOracle(root, infos, key => {
+    if (!key.includes('+')) {
+      const { id, form } = parseVariantKey(key);
+      return loadVariant(root, fault(id), form, FAULTS);
+    }
+    return variantModule(root, pair(key));
+  }, cache, keys => prepareVariants(root, keys.filter(k => k.includes('+')).map(pair)));
 }
 
 export async function chooseOracle(opts: { hidden?: boolean; fixture?: string } = {}): Promise<Oracle> {

@@ -9,6 +9,7 @@ import { grade } from '../grader/engine.ts';
 import { FAULTS } from '../course/faults.ts';
 import { formCount, formPatches } from '../grader/faults/forms.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
+import { pairId } from '../grader/diagnosis/step.ts';
 import { readFolder } from '../grader/intake.ts';
 import { FixtureOracle, type Oracle } from '../grader/oracle.ts';
 import { liveOracle } from '../grader/setup.ts';
@@ -36,6 +37,26 @@ describe('public fixture', () => {
     expect(text).not.toMatch(/"patches"|"find"|"replace"/);
     // Well under a few MB (students download it); see the report in tools/make-fixtures.ts.
     expect(text.length).toBeLessThan(3_000_000);
+  });
+
+  it('holds a digest row for every pair of faults of a module that can be built together, and for no other', () => {
+    const f = readFixture(fixturePath)!;
+    for (const [module, { digests }] of Object.entries(f.pairs ?? {})) {
+      const faults = FAULTS.filter(x => x.module === module && (x.detect ?? 'output') === 'output');
+      const source = readFileSync(join(root, 'solutions', `${module}.ts`), 'utf8');
+      const buildable: string[] = [];
+      for (let i = 0; i < faults.length; i++) {
+        for (let j = i + 1; j < faults.length; j++) {
+          const id = pairId(faults[i].id, faults[j].id);
+          try {
+            applyPatches(source, { id, module: faults[i].module, patches: [...faults[i].patches, ...faults[j].patches] });
+            buildable.push(id);
+          } catch { /* two patches of one line: no such pair */ }
+        }
+      }
+      expect(Object.keys(digests).sort(), module).toEqual(buildable.sort());
+    }
+    expect(Object.keys(f.pairs ?? {}).length).toBeGreaterThan(0);
   });
 
   it('a stale fixture says what changed and to run make fixtures', () => {

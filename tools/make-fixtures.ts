@@ -49,8 +49,8 @@ for (const module of COURSE.modules) {
   const calls = [...oracle.calls].filter(([key]) => key.startsWith(`${module}.`)).sort(([a], [b]) => (a < b ? -1 : 1));
   const digests: Record<string, string> = {};
   let bytes = calls.length * 40;
-  pairing: for (let i = 0; i < fs.length; i++) {
-    for (let j = i + 1; j < fs.length; j++) {
+  for (let i = 0; i < fs.length; i++) {
+    pairing: for (let j = i + 1; j < fs.length; j++) {
       const id = pairId(fs[i].id, fs[j].id);
       let row = '';
       for (const [, call] of calls) {

@@ -102,12 +102,20 @@ async function findPair(findings: readonly Finding[], failing: ReadonlyMap<strin
   const score = ([a, b]: [Form, Form]) => Number(seen.has(a.f.id)) + Number(seen.has(b.f.id));
   pairs.sort((x, y) => score(y) - score(x));
   const probes: Probe[] = findings.map(f => f.probe!);
-  for (const [a, b] of pairs) {
+  const keyOf = ([a, b]: [Form, Form]) => (a.f.module === b.f.module ? pairId(a.f.id, b.f.id, a.k, b.k) : undefined);
+  // The oracle builds pairs in batches (one build and one import each): a few first, since a
+  // pair that explains a step is usually among the first tried; the rest at once if not.
+  let prepared = 0;
+  for (const [i, [a, b]] of pairs.entries()) {
+    if (i >= prepared && oracle.prepare) {
+      prepared = i + Math.max(16, prepared);
+      oracle.prepare(pairs.slice(i, prepared).map(keyOf).filter((k): k is string => k !== undefined));
+    }
     let ok = true;
     for (const p of probes) {
       // A pair of faults of two modules changes each module on its own.
       const one = p.call.module === a.f.module ? a : b;
-      const id = a.f.module === b.f.module ? pairId(a.f.id, b.f.id, a.k, b.k) : variantKey(one.f.id, one.k);
+      const id = keyOf([a, b]) ?? variantKey(one.f.id, one.k);
       if (!reproduces(await oracle.variant(id, p.call), p)) { ok = false; break; }
     }
     if (ok) return [matchOf(a.f), matchOf(b.f)];

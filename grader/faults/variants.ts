@@ -4,7 +4,7 @@
 // a variant's Matrix is the judge's Matrix.
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeTempDir } from '../tmp.ts';
 import type { Fault } from '../types.ts';
@@ -24,69 +24,95 @@ export function applyPatches(source: string, fault: Pick<Fault, 'id' | 'module' 
   return out;
 }
 
+/** A module to build: the reference `module` with `patches`, known by `key` (a variantKey or a pair). */
+export interface VariantSource { key: string; module: Fault['module']; patches: Fault['patches'] }
+
 let outDir: string | undefined;
+let bundles = 0;
+/** root + key → the built module (a rejected promise when its patches do not apply). */
 const loaded = new Map<string, Promise<Record<string, unknown>>>();
-const built = new Map<string, Promise<Map<string, string>>>();
+const slot = (root: string, key: string) => `${root}\0${key}`;
 
 /**
- * Compiles every form of `faults` (one module's) in a single esbuild call and writes each to
- * its own file: a failing check asks most of its module's forms, and one build of all of them
- * costs about as much as two builds of one. Returns variant key → file.
+ * Builds `list` in one esbuild call into ONE bundle, imported once: each variant is a namespace of
+ * that bundle. A failing check asks for most forms of its module, and a step nothing explains
+ * for hundreds of pairs; one build and one import each cost about 10 ms, so pairs built one by one
+ * took seconds. A variant whose patches do not apply (two forms that patch the same line) gets
+ * its error instead; should the bundle fail to build, each variant is built on its own so one
+ * bad variant costs only itself.
  */
-function buildAll(root: string, module: Fault['module'], faults: readonly Fault[]): Promise<Map<string, string>> {
-  const reference = readFileSync(join(root, 'solutions', `${module}.ts`), 'utf8');
+function buildBundle(root: string, list: readonly VariantSource[]): void {
   const sources = new Map<string, string>();
-  for (const f of faults) {
-    for (let k = 0; k < formCount(f); k++) {
-      const key = variantKey(f.id, k);
-      sources.set(key, applyPatches(reference, { id: key, module, patches: formPatches(f, k) }));
+  for (const v of list) {
+    if (loaded.has(slot(root, v.key)) || sources.has(v.key)) continue;
+    try {
+      sources.set(v.key, applyPatches(readFileSync(join(root, 'solutions', `${v.module}.ts`), 'utf8'), { id: v.key, module: v.module, patches: v.patches }));
+    } catch (err) {
+      settle(root, v.key, Promise.reject(err as Error));
     }
   }
-  return (async () => {
-    outDir ??= makeTempDir('lec4-variants-'); // removed when the process ends (grader/tmp.ts)
-    const result = await build({
-      entryPoints: [...sources.keys()].map(key => ({ in: `variant:${key}`, out: key })),
-      bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent', outdir: outDir, outExtension: { '.js': '.mjs' },
-      plugins: [{
-        name: 'to-judge-modules',
-        setup(b) {
-          b.onResolve({ filter: /^variant:/ }, args => ({ path: args.path.slice('variant:'.length), namespace: 'variant' }));
-          b.onLoad({ filter: /.*/, namespace: 'variant' }, args => ({
-            contents: sources.get(args.path), loader: 'ts', resolveDir: join(root, 'solutions'),
-          }));
-          b.onResolve({ filter: /^\.\.?\// }, args => ({
-            path: pathToFileURL(join(args.resolveDir, args.path)).href, external: true,
-          }));
-        },
-      }],
-    });
-    const files = new Map<string, string>();
-    for (const out of result.outputFiles) {
-      writeFileSync(out.path, out.text);
-      files.set(basename(out.path, '.mjs'), out.path);
-    }
-    return files;
-  })();
+  if (sources.size === 0) return;
+  const keys = [...sources.keys()];
+  const bundle = bundleOf(root, sources).catch(() => undefined);
+  for (const key of keys) {
+    settle(root, key, bundle.then(all => all?.[key] ?? bundleOf(root, new Map([[key, sources.get(key)!]])).then(one => one[key])));
+  }
+}
+
+/** Stores a variant's module; a rejection is observed later, by whoever asks for it. */
+function settle(root: string, key: string, m: Promise<Record<string, unknown>>): void {
+  m.catch(() => { /* reported to the caller of loadVariant */ });
+  loaded.set(slot(root, key), m);
+}
+
+async function bundleOf(root: string, sources: ReadonlyMap<string, string>): Promise<Record<string, Record<string, unknown>>> {
+  outDir ??= makeTempDir('lec4-variants-'); // removed when the process ends (grader/tmp.ts)
+  const keys = [...sources.keys()];
+  const index = keys.map((k, i) => `import * as v${i} from ${JSON.stringify(`variant:${k}`)};`).join('\n')
+    + `\nexport default { ${keys.map((k, i) => `${JSON.stringify(k)}: v${i}`).join(', ')} };\n`;
+  const outfile = join(outDir, `variants-${++bundles}.mjs`);
+  const result = await build({
+    stdin: { contents: index, loader: 'js', resolveDir: join(root, 'solutions'), sourcefile: 'variants.js' },
+    bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent', outfile,
+    plugins: [{
+      name: 'to-judge-modules',
+      setup(b) {
+        b.onResolve({ filter: /^variant:/ }, args => ({ path: args.path.slice('variant:'.length), namespace: 'variant' }));
+        b.onLoad({ filter: /.*/, namespace: 'variant' }, args => ({
+          contents: sources.get(args.path), loader: 'ts', resolveDir: join(root, 'solutions'),
+        }));
+        // ../lib and earlier steps: the very files the judge loaded (one Matrix class).
+        b.onResolve({ filter: /^\.\.?\// }, args => ({
+          path: pathToFileURL(join(args.resolveDir, args.path)).href, external: true,
+        }));
+      },
+    }],
+  });
+  writeFileSync(outfile, result.outputFiles[0].text);
+  return ((await import(pathToFileURL(outfile).href)) as { default: Record<string, Record<string, unknown>> }).default;
+}
+
+/** Builds, in one go, whichever of these variants are not built yet (a hint: nothing is returned). */
+export function prepareVariants(root: string, list: readonly VariantSource[]): void {
+  buildBundle(root, list);
+}
+
+/** Any variant (a pair of faults, say), built with whatever prepareVariants batched, else alone. */
+export function variantModule(root: string, source: VariantSource): Promise<Record<string, unknown>> {
+  buildBundle(root, [source]);
+  return loaded.get(slot(root, source.key))!;
 }
 
 /**
  * Form `form` of a fault (0: its `patches`), compiled and imported once. With `catalogue` (the
- * course's faults), every form of the fault's module is built in the same esbuild call; any other
- * fault (a pair of faults, a test's patch) is built on its own.
+ * course's faults), every form of the fault's module is built in the same bundle; any other
+ * fault (a pair of faults, a test's patch) is built on its own unless prepareVariants had it.
  */
 export function loadVariant(root: string, fault: Fault, form = 0, catalogue?: readonly Fault[]): Promise<Record<string, unknown>> {
   const key = variantKey(fault.id, form);
-  let m = loaded.get(key);
-  if (!m) {
-    const batch = !!catalogue?.includes(fault);
-    const group = batch ? `${root}\0${fault.module}` : `${root}\0${key}`;
-    let files = built.get(group);
-    if (!files) {
-      files = buildAll(root, fault.module, batch ? catalogue!.filter(f => f.module === fault.module) : [fault]);
-      built.set(group, files);
-    }
-    m = files.then(fs => import(pathToFileURL(fs.get(key)!).href) as Promise<Record<string, unknown>>);
-    loaded.set(key, m);
+  if (!loaded.has(slot(root, key))) {
+    const group = catalogue?.includes(fault) ? catalogue.filter(f => f.module === fault.module) : [fault];
+    buildBundle(root, group.flatMap(f => Array.from({ length: formCount(f) }, (_, k) => ({ key: variantKey(f.id, k), module: f.module, patches: formPatches(f, k) }))));
   }
-  return m;
+  return loaded.get(slot(root, key))!;
 }
