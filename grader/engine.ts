@@ -46,6 +46,12 @@ export interface GradeOptions {
   seedTag?: string;
   /** Time budget for the whole submission: wall time its code runs (grader/budget.ts); none when unset. */
   budgetMs?: number;
+  /**
+   * A sandbox the caller prepared from these sources and keeps: its children are reused and left
+   * running (one submission graded against several oracles, as the fault tests do). Without it,
+   * grade() prepares its own and removes it when done.
+   */
+  student?: StudentRunner;
 }
 
 export interface GradeReport {
@@ -84,11 +90,15 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const budget = opts.budgetMs ? new Budget(opts.budgetMs) : undefined;
   const checks = await loadChecks(!!opts.hidden);
   const entries = COURSE.rubric.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
-  // tsc runs in its own process while the sandbox grades.
-  const prepared = await prepareSandbox(sub.sources);
-  for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
+  if (opts.student && budget) throw new Error('grade(): a time budget needs a sandbox of its own (no `student`)');
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const student = budget ? new BudgetedRunner(prepared, limits, budget) : new StudentRunner(prepared, limits);
+  let student = opts.student;
+  if (!student) {
+    const prepared = await prepareSandbox(sub.sources);
+    for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
+    student = budget ? new BudgetedRunner(prepared, limits, budget) : new StudentRunner(prepared, limits);
+  }
+  const runner = student;
   const verdicts = new Map<string, Verdict>();
 
   const runStep = async (step: StepId) => {
@@ -98,7 +108,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
       const t0 = performance.now();
       const entry = opts.seedOf ? { ...rubricEntry, seed: opts.seedOf(rubricEntry) } : rubricEntry;
       const ctx: CheckContext = {
-        entry, rng: new Rng(entry.seed), oracle: opts.oracle, student, findings: [],
+        entry, rng: new Rng(entry.seed), oracle: opts.oracle, student: runner, findings: [],
         recordVariants: !!opts.recordVariants, mnist: opts.mnist ?? defaultMnist,
       };
       try {
@@ -124,8 +134,10 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const steps = order.filter(s => entries.some(e => e.step === s));
   await pool(steps, opts.jobs ?? Math.max(1, availableParallelism()), runStep);
   budget?.stop();
-  student.close();
-  rmSync(prepared.dir, { recursive: true, force: true });
+  if (!opts.student) {
+    student.close();
+    rmSync(student.prepared.dir, { recursive: true, force: true });
+  }
   opts.oracle.flush?.();
 
   const ordered = entries.map(e => verdicts.get(e.id)!);

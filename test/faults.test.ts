@@ -12,16 +12,21 @@ import { faultInfo, formChecks, formCount, formPatches } from '../grader/faults/
 import type { Fault } from '../grader/types.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
 import { readFolder } from '../grader/intake.ts';
-import type { Oracle } from '../grader/oracle.ts';
+import { FixtureOracle, type Oracle } from '../grader/oracle.ts';
+import { prepareSandbox } from '../grader/sandbox/compile.ts';
+import { StudentRunner } from '../grader/student.ts';
+import { removeTempDir } from '../grader/tmp.ts';
 import { faultsOf } from '../grader/report/diagnosis.ts';
 import { toGradescope } from '../grader/report/results.ts';
 import { RUBRIC } from '../grader/rubric.ts';
-import { liveOracle } from '../grader/setup.ts';
+import { FIXTURE_PATH, liveOracle } from '../grader/setup.ts';
 import type { StepId } from '../grader/types.ts';
 import { collectRelease, leakProblems } from '../tools/release.ts';
 import { reference, removeSubmissions, ROOT, submission } from './helpers/submission.ts';
 
 const stepOf = (f: Fault) => f.module.slice(0, 2) as StepId;
+type Summary = { id: string; points: number; status: string; fault?: string }[];
+const summary = (r: GradeReport): Summary => r.verdicts.map(v => ({ id: v.id, points: v.points, status: v.status, fault: v.fault?.id }));
 const patched = (f: Fault, form = 0) => applyPatches(reference(`${f.module}.ts`), { id: f.id, module: f.module, patches: formPatches(f, form) });
 /** Every form of every fault: [`id~k`, fault, k]. */
 const FORMS = FAULTS.flatMap(f => Array.from({ length: formCount(f) }, (_, k) => [`${f.id}~${k}`, f, k] as const));
@@ -130,18 +135,41 @@ describe('fault catalogue', () => {
 
 describe('every fault in every form, graded in the sandbox', () => {
   const reports = new Map<string, GradeReport>();
+  /** Per form: the public verdicts from the live oracle and from the release's fixture. */
+  const offline = new Map<string, { live: Summary; fixture: Summary }>();
 
   beforeAll(async () => {
     const oracle = await liveOracle(ROOT);
-    // Two at a time: each grading starts one sandbox child; the machine has two cores.
+    const fixture = FixtureOracle.load(FIXTURE_PATH);
+    // Two at a time: each form gets one sandbox child; the machine has two cores.
     // Only the fault's own step: the others do not run its code.
     await pool(FORMS, 2, async ([key, f, k]) => {
-      const dir = submission({ [`${f.module}.ts`]: patched(f, k) });
-      // Hidden checks too: they run other shapes and seeds, and must not name another fault.
-      reports.set(key, await grade(readFolder(dir), { oracle: withFaultLast(oracle, f.id), steps: [stepOf(f)], hidden: true, jobs: 1 }));
+      const sub = readFolder(submission({ [`${f.module}.ts`]: patched(f, k) }));
+      // One sandbox for the three gradings of the form: they ask the same student calls.
+      const student = new StudentRunner(await prepareSandbox(sub.sources));
+      const steps = [stepOf(f)];
+      try {
+        // Hidden checks too: they run other shapes and seeds, and must not name another fault.
+        reports.set(key, await grade(sub, { oracle: withFaultLast(oracle, f.id), steps, hidden: true, jobs: 1, student }));
+        // What the student release (no solutions/, the committed fixture) says of the same code.
+        const live = summary(await grade(sub, { oracle, steps, jobs: 1, student }));
+        offline.set(key, { live, fixture: summary(await grade(sub, { oracle: fixture, steps, jobs: 1, student })) });
+      } finally {
+        student.close();
+        removeTempDir(student.prepared.dir);
+      }
     });
   }, 300_000);
   afterAll(removeSubmissions);
+
+  // Every form of every fault: the fixture must hold every form's answer for every call of the
+  // checks it fails, including the checks that ask variants only on failure (02.gradcheck, 05.stats).
+  it.each(FORMS)('%s: the release (fixture oracle) grades and names it as the live oracle does', key => {
+    const { live, fixture } = offline.get(key)!;
+    expect(fixture).toEqual(live);
+    // And the fault is actually seen (else this comparison proves little).
+    expect(live.some(v => v.points === 0)).toBe(true);
+  });
 
   it.each(nondeterministic.map(f => [`${f.id}~0`, f] as const))('%s fails its checks and is given no other fault\'s name', (key, f) => {
     const report = reports.get(key)!;
