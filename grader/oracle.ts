@@ -66,9 +66,21 @@ export interface Oracle {
   prepare?(keys: readonly string[]): void;
 }
 
+/**
+ * A call's key: the hash of its encoded arguments. Remembered per call object: a failing call is
+ * asked of every fault variant of its module (about 90 keys from one call), and encoding and
+ * hashing its matrices each time was most of the judge's diagnosis time. Calls are not changed
+ * after they are made (the judge sends copies to the child and to the oracle).
+ */
+const callKeys = new WeakMap<Call, string>();
 export function callKey(call: Call): string {
-  const h = createHash('sha256').update(JSON.stringify(encode(call.args))).digest('hex').slice(0, 20);
-  return `${call.module}.${call.fn}:${h}`;
+  let key = callKeys.get(call);
+  if (key === undefined) {
+    const h = createHash('sha256').update(JSON.stringify(encode(call.args))).digest('hex').slice(0, 20);
+    key = `${call.module}.${call.fn}:${h}`;
+    callKeys.set(call, key);
+  }
+  return key;
 }
 
 /** Fresh copies for every use: a variant that mutates its arguments must not leak into the next call. */
@@ -76,7 +88,7 @@ const fresh = (args: unknown[]): unknown[] => decode(encode(args)) as unknown[];
 
 export class LiveOracle implements Oracle {
   private ref?: Promise<RefModules>;
-  private memo = new Map<string, Promise<unknown>>();
+  private memo = new Map<string, Promise<void>>();
   /** key → encoded answer, for fixtures. */
   readonly recorded = new Map<string, Encoded>();
   /** callKey → the call, for every call the reference answered (fixtures add pairs' digests). */
@@ -118,13 +130,14 @@ export class LiveOracle implements Oracle {
     return this.ref;
   }
 
+  /** Computes once; every caller gets its own copy, decoded from the recorded encoding. */
   private remember(key: string, compute: () => Promise<unknown>): Promise<unknown> {
     let p = this.memo.get(key);
     if (!p) {
-      p = compute().then(v => { this.recorded.set(key, encode(v)); return v; });
+      p = compute().then(v => { this.recorded.set(key, encode(v)); });
       this.memo.set(key, p);
     }
-    return p.then(v => decode(encode(v)));
+    return p.then(() => decode(this.recorded.get(key)));
   }
 
   reference(call: Call): Promise<unknown> {
