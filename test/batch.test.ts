@@ -185,7 +185,10 @@ describe('a killed batch resumes', () => {
     const args = ['tsx', 'grader/cli.ts', 'batch', '--submissions', subs, '--out', out, '--jobs', '1', '--step', '1', '--lang', 'en', '--budget', String(NO_BUDGET_MS / 1000)];
 
     // detached: its own process group, so the kill takes npx, tsx, node and the sandbox children.
-    const child = spawn('npx', args, { cwd: ROOT, detached: true, stdio: 'ignore' });
+    // SIGKILL leaves the batch no chance to remove its temporary folders: they go in one of ours.
+    const killedTmp = join(base, 'tmp-killed');
+    mkdirSync(killedTmp);
+    const child = spawn('npx', args, { cwd: ROOT, detached: true, stdio: 'ignore', env: { ...process.env, TMPDIR: killedTmp } });
     const exited = new Promise<void>(res => child.on('exit', () => res()));
     const t0 = Date.now();
     while (!existsSync(join(studentDir(out, 'a1'), 'meta.json'))) {

@@ -1,7 +1,7 @@
 // Students grade on macOS and Windows too, where prlimit and unshare do not exist: grading must
 // still work with what Node offers, and say in one line which protection is off.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ describe('protections missing on this OS', () => {
   it('without prlimit and unshare on PATH: full points, and one line says which protections are off', () => {
     const empty = mkdtempSync(join(tmpdir(), 'lec4-nopath-'));
     const r = gradeWithPath(empty);
+    rmSync(empty, { recursive: true, force: true });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/total: 9 \/ 9/);
     const line = r.stdout.split('\n').filter(l => l.startsWith('protections:'));
