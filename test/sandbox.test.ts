@@ -2,20 +2,21 @@
 // import() of its own, and beneath that refusal the permission model and the runner's locks
 // still hold for code that got hold of a built-in module anyway (a module written straight into
 // the sandbox folder stands in for a hole in the refusal).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFile, prepareSandbox } from '../grader/sandbox/compile.ts';
 import { SandboxChild } from '../grader/sandbox/child.ts';
+import { lineSplitter } from '../grader/sandbox/protocol.ts';
 import { removeTempDir } from '../grader/tmp.ts';
 import { StudentRunner } from '../grader/student.ts';
 import { COURSE } from '../grader/course.ts';
 import { base } from '../course/checks/step06.ts';
 import { Matrix } from '../lib/matrix.ts';
 import { Rng } from '../lib/random.ts';
+import { reference as solution } from './helpers/submission.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 
 const marks = mkdtempSync(join(tmpdir(), 'lec4-sandbox-marks-'));
 afterAll(() => rmSync(marks, { recursive: true, force: true }));
@@ -111,7 +112,18 @@ describe('beneath the refusal: a module that has built-ins anyway', () => {
 });
 
 describe('the channel: long lines in many pieces, training data as files', () => {
-  const solution = (f: string) => readFileSync(join(ROOT, 'solutions', f), 'utf8');
+  it('lineSplitter: lines across pieces and several in one piece, in order; waiting counts the unfinished line', () => {
+    const got: string[] = [];
+    const lines = lineSplitter(l => got.push(l));
+    lines.write('{"a":');
+    lines.write('1}\n{"b"');
+    expect(got).toEqual(['{"a":1}']);
+    expect(lines.waiting()).toBe(4);
+    lines.write(':2}\n\nlast\n');
+    expect(got).toEqual(['{"a":1}', '{"b":2}', '', 'last']);
+    expect(lines.waiting()).toBe(0);
+  });
+
   const sources = (patch: Record<string, string> = {}) => new Map(COURSE.files.map(f => [f, patch[f] ?? solution(f)]));
 
   it('an answer of megabytes of multi-byte text arrives whole: no character is cut where a chunk ends', async () => {

@@ -17,7 +17,7 @@ import { delimiter, join } from 'node:path';
 import { decode, DecodeError, type Encoded } from '../codec.ts';
 import { COURSE, moduleOf } from '../course.ts';
 import { atExit } from '../tmp.ts';
-import { MAX_ERROR_MESSAGE, runtimeImportRefused, type ChildEvent, type ErrorInfo, type Hello, type Job, type JobBody } from './protocol.ts';
+import { lineSplitter, MAX_ERROR_MESSAGE, runtimeImportRefused, type ChildEvent, type ErrorInfo, type Hello, type Job, type JobBody } from './protocol.ts';
 
 export interface Limits { memoryMiB: number; callMs: number; trainMs: number }
 export const DEFAULT_LIMITS: Limits = { memoryMiB: 1536, callMs: 4000, trainMs: 90_000 };
@@ -113,9 +113,8 @@ function track(proc: ChildProcess): void {
 export class SandboxChild {
   private proc?: ChildProcess;
   private pending?: Pending;
-  /** The pieces of the channel's unfinished line, and how many characters are waiting. */
-  private pieces: string[] = [];
-  private buffered = 0;
+  /** The current process's channel (fd 3), split into lines. */
+  private lines = lineSplitter(() => {});
   private nextId = 1;
   /** Stamped on every answer of the current process by the runner; see protocol.ts. */
   private token = '';
@@ -137,8 +136,7 @@ export class SandboxChild {
     const [cmd, ...args] = prefix.length ? [...prefix, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
     const proc = spawn(cmd, args, { cwd: this.dir, env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
     track(proc);
-    this.pieces = [];
-    this.buffered = 0;
+    this.lines = lineSplitter(line => { if (proc === this.proc) this.onEvent(proc, line); });
     this.stderr = '';
     this.token = randomBytes(16).toString('hex');
     const capture = (chunk: Buffer) => {
@@ -193,25 +191,13 @@ export class SandboxChild {
     this.fail(proc, { kind: 'timeout', message: `no answer within ${ms / 1000} s ${whereIn(p)} (infinite loop?)`, module: p.importing });
   }
 
-  /** Lines end at '\n': only the new chunk is searched, and a line's pieces are joined once. */
   private onData(proc: ChildProcess, chunk: string): void {
     if (proc !== this.proc) return;
-    let text = chunk;
-    this.buffered += text.length;
-    if (this.buffered > 512 * 1024 * 1024) {
+    if (this.lines.waiting() + chunk.length > 512 * 1024 * 1024) {
       this.fail(proc, { kind: 'protocol', message: 'the sandbox channel received more than 512 MB' });
       return;
     }
-    let nl: number;
-    while (proc === this.proc && (nl = text.indexOf('\n')) >= 0) {
-      this.pieces.push(text.slice(0, nl));
-      const line = this.pieces.join('');
-      this.pieces = [];
-      text = text.slice(nl + 1);
-      this.buffered = text.length;
-      this.onEvent(proc, line);
-    }
-    if (proc === this.proc && text.length > 0) this.pieces.push(text);
+    this.lines.write(chunk);
   }
 
   private onEvent(proc: ChildProcess, line: string): void {

@@ -7,10 +7,10 @@
 // getters, Proxy traps or replaced prototype methods. Every answer is stamped with the token
 // from the judge's first line, which no student code has seen.
 import {
-  ArrayIsArray, ArrayPrototypeJoin, globalPerformance, isFloat64Array, isProxy, JSONParse, JSONStringify, MapPrototypeGet, MapPrototypeSet,
+  ArrayIsArray, globalPerformance, isFloat64Array, isProxy, JSONParse, JSONStringify, MapPrototypeGet, MapPrototypeSet,
   NumberIsFinite, ObjectFreeze, ObjectGetPrototypeOf, ObjectHasOwn, ObjectKeys, ObjectPrototype, performanceNow,
   PromisePrototypeThen, push, put, ReflectApply, ReflectDefineProperty, ReflectGetOwnPropertyDescriptor,
-  RegExpPrototypeExec, SafeMap, SafeString, StringPrototypeIncludes, StringPrototypeIndexOf,
+  RegExpPrototypeExec, SafeMap, SafeString, StringPrototypeIncludes,
   StringPrototypeLastIndexOf, StringPrototypeSlice,
 } from './primordials.ts';
 import { readFileSync, writeSync } from 'node:fs';
@@ -19,7 +19,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { encode, decode, stringifyEncoded } from '../codec.ts';
 import { NOT_IMPLEMENTED } from '../types.ts';
-import { MAX_ERROR_MESSAGE, type ErrorInfo, type Hello, type Job } from './protocol.ts';
+import { lineSplitter, MAX_ERROR_MESSAGE, type ErrorInfo, type Hello, type Job } from './protocol.ts';
 
 const CHANNEL = 3;
 const write = writeSync;
@@ -274,13 +274,9 @@ async function runProgram(job: Extract<Job, { kind: 'program' }>): Promise<void>
 // ── jobs from the judge ──────────────────────────────────────────────────────────────────
 // A student who patches Promise or the stream can only stop or reorder the runner's own work:
 // the judge then sees a timeout or an unexpected answer, never a result it did not ask for.
-// A job carries megabytes (training data): the pieces of an unfinished line are kept apart and
-// joined once, and only the newest piece is searched for its end. Appending to one string and
-// searching all of it for every 64 KiB piece cost seconds per training job.
-let pieces: string[] = [];
 let queue: Promise<void> = Promise.resolve();
 process.stdin.setEncoding('utf8');
-function onLine(line: string): void {
+const lines = lineSplitter(line => {
   if (!token) {
     const hello = JSONParse(line) as Hello;
     token = SafeString(hello.token);
@@ -290,15 +286,5 @@ function onLine(line: string): void {
   }
   const job = JSONParse(line) as Job;
   queue = queue.then(() => (job.kind === 'program' ? runProgram(job) : runCall(job)));
-}
-process.stdin.on('data', (chunk: string) => {
-  let nl: number;
-  while ((nl = StringPrototypeIndexOf(chunk, '\n')) >= 0) {
-    push(pieces, StringPrototypeSlice(chunk, 0, nl));
-    const line = ArrayPrototypeJoin(pieces, '');
-    pieces = [];
-    chunk = StringPrototypeSlice(chunk, nl + 1);
-    onLine(line);
-  }
-  if (chunk.length > 0) push(pieces, chunk);
 });
+process.stdin.on('data', (chunk: string) => lines.write(chunk));
