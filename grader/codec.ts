@@ -90,11 +90,7 @@ export function encode(v: unknown, depth = 0, files?: MatrixFiles): Encoded {
     return typeof seed === 'number' && NumberIsInteger(seed) ? record(['$rng', seed]) : bad('an Rng without its seed');
   }
   const m = matrixParts(v);
-  if (m) {
-    return files && m.rows * m.cols >= FILE_MATRIX_VALUES && TypedArrayPrototypeGetLength(m.data) === m.rows * m.cols
-      ? record(['$mf', [m.rows, m.cols, files.put(m.data)]])
-      : encodeMatrix(m.rows, m.cols, m.data);
-  }
+  if (m) return encodeMatrix(m.rows, m.cols, m.data, files);
   if (proto === MatrixPrototype) return bad('a Matrix whose rows, cols or data are not plain values');
   if (ArrayIsArray(v)) {
     const n = own(v, 'length') as number;
@@ -121,21 +117,27 @@ export function encode(v: unknown, depth = 0, files?: MatrixFiles): Encoded {
   return out;
 }
 
-function encodeMatrix(rows: number, cols: number, data: Float64Array): Encoded {
+/** { $m: [rows, cols, base64] }, or { $mf: [rows, cols, file name] } for a large one given a store. */
+function encodeMatrix(rows: number, cols: number, data: Float64Array, files?: MatrixFiles): Encoded {
   const n = TypedArrayPrototypeGetLength(data);
   if (n !== rows * cols) return bad(`a matrix ${rows}×${cols} whose data has ${n} values`);
-  let b64: string;
-  try {
-    // A view of the same bytes, built with the captured getters.
-    b64 = base64(new Uint8ArrayCtor(TypedArrayPrototypeGetBuffer(data), TypedArrayPrototypeGetByteOffset(data), n * 8));
-  } catch {
-    return bad('a matrix whose data cannot be read (detached?)');
+  // Only the judge passes a store: a failure to write there is the judge's, and is thrown.
+  const asFile = files !== undefined && n >= FILE_MATRIX_VALUES;
+  let text: string;
+  if (asFile) text = files.put(data);
+  else {
+    try {
+      // A view of the same bytes, built with the captured getters.
+      text = base64(new Uint8ArrayCtor(TypedArrayPrototypeGetBuffer(data), TypedArrayPrototypeGetByteOffset(data), n * 8));
+    } catch {
+      return bad('a matrix whose data cannot be read (detached?)');
+    }
   }
   const header: Encoded[] = [];
   put(header, 0, rows);
   put(header, 1, cols);
-  put(header, 2, b64);
-  return record(['$m', header]);
+  put(header, 2, text);
+  return record([asFile ? '$mf' : '$m', header]);
 }
 
 /**

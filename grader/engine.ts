@@ -92,13 +92,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
   const entries = COURSE.rubric.filter(e => (opts.hidden || e.visibility === 'public') && (!opts.steps || opts.steps.includes(e.step)));
   if (opts.student && budget) throw new Error('grade(): a time budget needs a sandbox of its own (no `student`)');
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  let student = opts.student;
-  if (!student) {
-    const prepared = await prepareSandbox(sub.sources);
-    for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
-    student = budget ? new BudgetedRunner(prepared, limits, budget) : new StudentRunner(prepared, limits);
-  }
-  const runner = student;
+  const student = opts.student ?? await ownSandbox(sub, limits, budget);
   const verdicts = new Map<string, Verdict>();
 
   const runStep = async (step: StepId) => {
@@ -108,7 +102,7 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
       const t0 = performance.now();
       const entry = opts.seedOf ? { ...rubricEntry, seed: opts.seedOf(rubricEntry) } : rubricEntry;
       const ctx: CheckContext = {
-        entry, rng: new Rng(entry.seed), oracle: opts.oracle, student: runner, findings: [],
+        entry, rng: new Rng(entry.seed), oracle: opts.oracle, student, findings: [],
         recordVariants: !!opts.recordVariants, mnist: opts.mnist ?? defaultMnist,
       };
       try {
@@ -155,6 +149,13 @@ export async function grade(sub: Submission, opts: GradeOptions): Promise<GradeR
     seconds: (performance.now() - started) / 1000,
     ...(budget ? { budget: budget.report() } : {}),
   };
+}
+
+/** A fresh sandbox for this submission (its files compiled, what intake refused as compile errors). */
+async function ownSandbox(sub: Submission, limits: Limits, budget?: Budget): Promise<StudentRunner> {
+  const prepared = await prepareSandbox(sub.sources);
+  for (const [file, why] of sub.problems) prepared.compileErrors.set(file, { file, message: why });
+  return budget ? new BudgetedRunner(prepared, limits, budget) : new StudentRunner(prepared, limits);
 }
 
 function verdictOf(entry: RubricEntry, findings: Finding[], seconds: number, faults?: FaultMatch[]): Verdict {

@@ -34,19 +34,26 @@ const loaded = new Map<string, Promise<Record<string, unknown>>>();
 const slot = (root: string, key: string) => `${root}\0${key}`;
 
 /**
- * Builds `list` in one esbuild call into ONE bundle, imported once: each variant is a namespace of
- * that bundle. A failing check asks for most forms of its module, and a step nothing explains
+ * Builds whichever of `list` are not built yet, in one esbuild call into ONE bundle imported
+ * once: each variant is a namespace of that bundle. A failing check asks for most forms of its
+ * module, and a step nothing explains
  * for hundreds of pairs; one build and one import each cost about 10 ms, so pairs built one by one
  * took seconds. A variant whose patches do not apply (two forms that patch the same line) gets
  * its error instead; should the bundle fail to build, each variant is built on its own so one
  * bad variant costs only itself.
  */
-function buildBundle(root: string, list: readonly VariantSource[]): void {
+export function prepareVariants(root: string, list: readonly VariantSource[]): void {
   const sources = new Map<string, string>();
+  const references = new Map<string, string>();
+  const reference = (module: string) => {
+    let text = references.get(module);
+    if (text === undefined) references.set(module, text = readFileSync(join(root, 'solutions', `${module}.ts`), 'utf8'));
+    return text;
+  };
   for (const v of list) {
     if (loaded.has(slot(root, v.key)) || sources.has(v.key)) continue;
     try {
-      sources.set(v.key, applyPatches(readFileSync(join(root, 'solutions', `${v.module}.ts`), 'utf8'), { id: v.key, module: v.module, patches: v.patches }));
+      sources.set(v.key, applyPatches(reference(v.module), { id: v.key, module: v.module, patches: v.patches }));
     } catch (err) {
       settle(root, v.key, Promise.reject(err as Error));
     }
@@ -92,14 +99,9 @@ async function bundleOf(root: string, sources: ReadonlyMap<string, string>): Pro
   return ((await import(pathToFileURL(outfile).href)) as { default: Record<string, Record<string, unknown>> }).default;
 }
 
-/** Builds, in one go, whichever of these variants are not built yet (a hint: nothing is returned). */
-export function prepareVariants(root: string, list: readonly VariantSource[]): void {
-  buildBundle(root, list);
-}
-
 /** Any variant (a pair of faults, say), built with whatever prepareVariants batched, else alone. */
 export function variantModule(root: string, source: VariantSource): Promise<Record<string, unknown>> {
-  buildBundle(root, [source]);
+  prepareVariants(root, [source]);
   return loaded.get(slot(root, source.key))!;
 }
 
@@ -112,7 +114,7 @@ export function loadVariant(root: string, fault: Fault, form = 0, catalogue?: re
   const key = variantKey(fault.id, form);
   if (!loaded.has(slot(root, key))) {
     const group = catalogue?.includes(fault) ? catalogue.filter(f => f.module === fault.module) : [fault];
-    buildBundle(root, group.flatMap(f => Array.from({ length: formCount(f) }, (_, k) => ({ key: variantKey(f.id, k), module: f.module, patches: formPatches(f, k) }))));
+    prepareVariants(root, group.flatMap(f => Array.from({ length: formCount(f) }, (_, k) => ({ key: variantKey(f.id, k), module: f.module, patches: formPatches(f, k) }))));
   }
   return loaded.get(slot(root, key))!;
 }
