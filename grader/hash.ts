@@ -14,11 +14,18 @@ export function hashFiles(root: string, files: readonly string[], digits = 16): 
   return h.digest('hex').slice(0, digits);
 }
 
-/** The .ts files below a folder (recursively), sorted, as paths relative to root. */
-export function tsFilesUnder(root: string, dir: string): string[] {
+/**
+ * The files below `dir` (recursively) that `keep` accepts, as sorted paths relative to root with
+ * forward slashes; dot files and folders and node_modules are left out (the release and the
+ * Gradescope bundle copy from these lists).
+ */
+export function filesUnder(root: string, dir: string, keep: (f: string) => boolean = () => true): string[] {
   if (!existsSync(join(root, dir))) return [];
-  return (readdirSync(join(root, dir), { recursive: true }) as string[])
-    .filter(f => f.endsWith('.ts')).sort().map(f => `${dir}/${f}`);
+  return readdirSync(join(root, dir), { recursive: true }).map(String)
+    .map(f => `${dir}/${f.split('\\').join('/')}`)
+    .filter(f => !f.split('/').some(part => part.startsWith('.') || part === 'node_modules'))
+    .filter(f => statSync(join(root, f)).isFile() && keep(f))
+    .sort();
 }
 
 /**

@@ -27,7 +27,6 @@ export interface CurveInput {
 }
 
 type Rgb = readonly [number, number, number];
-const WHITE: Rgb = [255, 255, 255];
 const INK: Rgb = [34, 34, 34];
 const FRAME: Rgb = [90, 90, 90];
 const GRID: Rgb = [225, 225, 225];

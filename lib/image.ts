@@ -27,7 +27,6 @@ const PIXELS = SIDE * SIDE;
 const GAP_GRAY = 96; // the gap is grey so that tiles with a light border stay apart
 const TEXT_GRAY = 255;
 const LABEL_SIZE = 13;  // px: Japanese stays legible from 12 px on
-const TITLE_SIZE = 15;
 const MARGIN = 6;       // px around the text of labels and titles
 
 function shape(m: Matrix): string {

@@ -103,12 +103,6 @@ function centre(X: Matrix, mean: Float64Array): Matrix {
   return X.map((v, r) => v - mean[r]);
 }
 
-function traceOfProduct(At: Matrix, Bt: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < At.data.length; i++) s += At.data[i] * Bt.data[i];
-  return s;
-}
-
 /**
  * Modified Gram–Schmidt on the rows, applied twice ("twice is enough") for orthogonality to
  * rounding level. A row that vanishes (C has rank < k, e.g. MNIST's always-black border

@@ -11,7 +11,7 @@ import { FAULTS } from '../course/faults.ts';
 import { applyPatches } from '../grader/faults/variants.ts';
 import type { GradescopeResults } from '../grader/report/results.ts';
 import { RUBRIC } from '../grader/rubric.ts';
-import { buildRelease, FORBIDDEN, isTellingLine, leakProblems, TOP, type ReleaseFile } from '../tools/release.ts';
+import { buildRelease, FORBIDDEN, isTellingLine, leakProblems, TOP } from '../tools/release.ts';
 import { solutionLines, stubsFrom } from '../tools/stubs.ts';
 import { COURSE } from '../grader/course.ts';
 const STEP_FILES = COURSE.files;
@@ -64,7 +64,6 @@ function makeGrade(dir: string, name: string): { status: number | null; output: 
 const verdicts = (r: GradescopeResults) => r.tests.map(t => ({ check: t.extra_data.check, score: t.score, fault: t.extra_data.fault }));
 
 let entries: Map<string, Buffer>;
-let built: { files: ReleaseFile[]; bytes: number };
 let stubs: ReturnType<typeof makeGrade>;
 let reference: ReturnType<typeof makeGrade>;
 let faulty: ReturnType<typeof makeGrade>;
@@ -76,7 +75,7 @@ let rebuilt: Buffer;
 
 beforeAll(async () => {
   readme = readFileSync(join(root, 'docs/student-README.md'));
-  built = await buildRelease(zipPath);
+  await buildRelease(zipPath);
   // Right away, so that nobody's edit to the sources falls between the two builds.
   await buildRelease(join(tmp, 'again.zip'));
   rebuilt = readFileSync(join(tmp, 'again.zip'));

@@ -5,12 +5,13 @@
 // checks. Only staff upload this zip; it holds the reference solutions and the secret.
 //   npx tsx tools/gradescope.ts [--out FILE] [--lang ja|en]
 // Refuses without a course secret, saying how to make one.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZipFile } from 'yazl';
 import { COURSE } from '../grader/course.ts';
 import { writeAtomic } from '../grader/report/results.ts';
+import { filesUnder } from '../grader/hash.ts';
 import { findSecret, SECRET_FILE } from '../grader/secret.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,15 +58,6 @@ export const NO_SECRET = [
   '',
   '(or set LEC4_COURSE_SECRET, or LEC4_COURSE_SECRET_FILE=path)',
 ].join('\n');
-
-function walk(root: string, dir: string, keep: (f: string) => boolean): string[] {
-  if (!existsSync(join(root, dir))) return [];
-  return readdirSync(join(root, dir), { recursive: true }).map(String)
-    .map(f => `${dir}/${f.split('\\').join('/')}`)
-    .filter(f => !f.split('/').some(part => part.startsWith('.') || part === 'node_modules'))
-    .filter(f => statSync(join(root, f)).isFile() && keep(f))
-    .sort();
-}
 
 /** setup.sh: runs once, as root, when Gradescope builds the autograder's image. */
 export function setupSh(): string {
@@ -204,10 +196,10 @@ export function collectBundle(root: string, secret: Buffer, opts: { lang?: 'ja' 
   const files = new Map<string, BundleFile>();
   const put = (path: string, data: Buffer | string, mode = 0o644) => files.set(path, { path, data: Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), mode });
   const copy = (p: string) => put(p, readFileSync(join(root, p)));
-  for (const f of walk(root, 'lib', () => true)) copy(f);
-  for (const f of walk(root, 'grader', f => /\.ts$/.test(f))) copy(f);
+  for (const f of filesUnder(root, 'lib')) copy(f);
+  for (const f of filesUnder(root, 'grader', f => /\.ts$/.test(f))) copy(f);
   // The course: manifest, checks (hidden ones included), fault catalogue, program step.
-  for (const f of walk(root, 'course', f => /\.ts$/.test(f))) copy(f);
+  for (const f of filesUnder(root, 'course', f => /\.ts$/.test(f))) copy(f);
   for (const f of COURSE.files) copy(`solutions/${f}`);
   copy('data/prepare.ts');
   for (const f of ['package.json', 'package-lock.json', 'tsconfig.json']) copy(f);

@@ -6,7 +6,7 @@
 // Refuses to build when the fixture is stale, the student README is missing, or anything in
 // the zip would give an answer away (a forbidden path, a line of a solution block, fault code).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,15 +45,6 @@ export function isTellingLine(line: string): boolean {
 export interface ReleaseFile { path: string; data: Buffer }
 
 const text = (s: string) => Buffer.from(s, 'utf8');
-
-function walk(root: string, dir: string): string[] {
-  if (!existsSync(join(root, dir))) return [];
-  return readdirSync(join(root, dir), { recursive: true }).map(String)
-    .map(f => `${dir}/${f.split('\\').join('/')}`)
-    .filter(f => statSync(join(root, f)).isFile())
-    .filter(f => !f.split('/').some(part => part.startsWith('.') || part === 'node_modules'))
-    .sort();
-}
 
 const hasWatch = (root: string) => existsSync(join(root, 'grader/watch/command.ts'));
 
