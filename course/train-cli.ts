@@ -25,7 +25,7 @@ import { initParams, type ForwardResult, type Grads, type OutputKind, type Param
 import { pcaReconstructionError } from '../lib/pca.ts';
 import { PICTURE_LABELS, type Bilingual } from '../lib/picture-labels.ts';
 import { Rng } from '../lib/random.ts';
-import { DEFAULT_TRAIN, gatherColumns, reconstructionError, SIGMOID_DEFAULTS, train, type EpochReport, type Steps, type TrainOptions } from '../lib/train.ts';
+import { DEFAULT_TRAIN, gatherColumns, meanSquaredDifference, reconstructionError, SIGMOID_DEFAULTS, train, type EpochReport, type Steps, type TrainOptions } from '../lib/train.ts';
 
 /** The course's step files and the functions training needs, from the manifest. */
 const STEP_FILES = COURSE.files;
@@ -210,19 +210,10 @@ function fmt(x: number, digits = 4): string {
 }
 
 /** Mean over all entries of (a − b)²: the error per pixel of the noisy input itself. */
-function meanSquaredDifference(a: Matrix, b: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < a.data.length; i++) s += (a.data[i] - b.data[i]) ** 2;
-  return a.data.length === 0 ? 0 : s / a.data.length;
-}
-
 /** A picture label: Japanese on the first line, English on the second. */
 const twoLines = (l: Bilingual, extra = '') => `${l.ja}${extra}\n${l.en}${extra}`;
 /** A picture title on one line: "日本語 / English". */
 const oneLine = (l: Bilingual, extra = '') => `${l.ja}${extra} / ${l.en}${extra}`;
-
-/** `text` padded on the left to `width` terminal columns. */
-const padStart = (text: string, width: number) => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command()

@@ -143,6 +143,13 @@ function primeAllocator(): void {
   primer = undefined; // freed by the next garbage collection
 }
 
+/** The mean over all entries of (a − b)², in data order (0 for empty matrices of one shape). */
+export function meanSquaredDifference(a: Matrix, b: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += (a.data[i] - b.data[i]) ** 2;
+  return a.data.length === 0 ? 0 : s / a.data.length;
+}
+
 /**
  * Mean squared error per pixel: the mean over all d·n entries of (x̃ − x)², with
  * x̃ = forward(params, input ?? X, output).Xhat. (Not the training loss: no ½, and averaged
@@ -158,10 +165,7 @@ export function reconstructionError(
   if (n <= EVAL_COLUMNS || source.rows !== d || source.cols !== n) {
     const Xhat = steps.forward(params, source, output).Xhat;
     checkXhat(Xhat, d, n);
-    const a = X.data, b = Xhat.data;
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += (b[i] - a[i]) ** 2;
-    return a.length === 0 ? 0 : s / a.length;
+    return meanSquaredDifference(Xhat, X);
   }
   // Slices of about EVAL_COLUMNS columns: ~3 MB arrays that stay in cache and are reused by the
   // allocator, where the whole test set makes ~12 MB temporaries that are fresh memory each epoch

@@ -3,7 +3,7 @@
 import { Matrix } from '../../lib/matrix.ts';
 import type { OutputKind, Params } from '../../lib/model.ts';
 import { Rng } from '../../lib/random.ts';
-import { reconstructionError, type Steps, type TrainOptions } from '../../lib/train.ts';
+import { meanSquaredDifference, reconstructionError, type Steps, type TrainOptions } from '../../lib/train.ts';
 
 export interface NoiseSpec { sigma: number; seed: number }
 export interface TrainJobOptions { train: TrainOptions; evalNoise?: NoiseSpec }
@@ -17,11 +17,9 @@ export function evaluateTraining(
   if (!noise) return { testError };
   // The judge's own noise (lib's randn), not the student's corrupt(): the yardstick must be fixed.
   const noisy = test.add(Matrix.randn(test.rows, test.cols, new Rng(noise.seed), noise.sigma));
-  let s = 0;
-  for (let i = 0; i < test.data.length; i++) s += (noisy.data[i] - test.data[i]) ** 2;
   return {
     testError,
-    noisyError: s / test.data.length,
+    noisyError: meanSquaredDifference(noisy, test),
     denoisedError: reconstructionError({ forward }, params, test, output, noisy),
   };
 }
